@@ -1,0 +1,33 @@
+# `make` sets everything up and builds the publication; `make test` sets up and runs every test.
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON ?= python3
+STAMP := $(VENV)/.szpub-installed
+
+.PHONY: all setup system build test lint clean
+
+all: build
+
+system:
+	@scripts/system-packages.sh
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+setup: system $(STAMP)
+
+build: setup
+	$(BIN)/szpub build
+
+test: setup
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check src tests
+	$(BIN)/mypy src
+
+clean:
+	rm -rf _build

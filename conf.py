@@ -1,0 +1,22 @@
+"""Sphinx configuration of the Shenzhen Daily release of 26 January 2024 (plain sphinx-build works too)."""
+
+from pathlib import Path
+
+extensions = ["szpub"]
+
+language = "en"
+szpub_languages = ["en", "zh_CN"]
+locale_dirs = [str(Path(__file__).parent / "locales")]  # absolute: Sphinx resolves it against docs/
+gettext_compact = False
+
+szpub_slug = "shenzhen-opening-up-2024-01-26"
+szpub_release = {
+    "title": "City to advance higher-level opening up",
+    "source": "Shenzhen Daily",
+    "portal": "Shenzhen Government Online",
+    "updated": "2024-01-26T10:01:00+08:00",
+    "subject": "Shenzhen's plans to advance higher-level opening up, presented at a press conference on high-quality development",
+}
+szpub_figures = "figures.yaml"
+
+exclude_patterns = ["figures.yaml"]

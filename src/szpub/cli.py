@@ -1,0 +1,61 @@
+"""The ``szpub`` command: parses arguments and calls the operations."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from szpub import __version__, build
+from szpub.project import ProjectError, find_project
+
+
+def _build(args: argparse.Namespace) -> int:
+    project = find_project(Path.cwd())
+    try:
+        targets = build.plan(project, args.lang, [args.format] if args.format else None)
+    except ValueError as err:
+        return _fail(str(err))
+    result = build.build(project, targets, jobs=args.jobs)
+    for target_result in result.results:
+        status = "done" if target_result.ok else "FAILED"
+        print(f"{target_result.target.name}: {status}")
+        if not target_result.ok:
+            print(_indent(target_result.output), file=sys.stderr)
+    if not result.ok:
+        return _fail("build failed; the published site in _build/site is unchanged")
+    print(f"published {project.site}")
+    return 0
+
+
+def _indent(text: str) -> str:
+    return "\n".join("    " + line for line in text.splitlines())
+
+
+def _fail(message: str) -> int:
+    print(f"szpub: error: {message}", file=sys.stderr)
+    return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="szpub", description="Publish a press release in several languages.")
+    parser.add_argument("--version", action="version", version=f"szpub {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    build_parser = commands.add_parser("build", help="build HTML and PDF for every language into _build/site")
+    build_parser.add_argument("--lang", action="append", help="build only this language (repeatable)")
+    build_parser.add_argument("--format", choices=build.FORMATS, help="build only this format")
+    build_parser.add_argument("-j", "--jobs", type=int, default=0, help="parallel targets (default: one per core)")
+    build_parser.set_defaults(func=_build)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ProjectError as err:
+        return _fail(str(err))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,21 @@
+"""Registers each of szpub's features with Sphinx."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from szpub import __version__
+from szpub.appendix import setup_figures
+from szpub.publication import setup_publication
+from szpub.site import setup_site
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("myst_parser")
+    setup_publication(app)
+    setup_figures(app)
+    setup_site(app)
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,125 @@
+"""The figures of a release: load and validate the data file, format a figure for a language."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from szpub import l10n
+
+KINDS = ("count", "decimal", "percent", "amount")
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_PERIOD = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
+# field name -> (required, accepted types)
+_FIELDS: dict[str, tuple[bool, tuple[type, ...]]] = {
+    "id": (True, (str,)),
+    "value": (True, (int, float)),
+    "kind": (True, (str,)),
+    "period": (True, (str,)),
+    "section": (True, (str,)),
+    "label": (True, (str,)),
+    "unit": (False, (str,)),
+    "qualifier": (False, (str,)),
+    "words": (False, (bool,)),
+}
+# Qualifiers that follow the figure ("59 destinations, a record high"); others precede it.
+_TRAILING_QUALIFIER = re.compile(r"^(an? |record)")
+
+
+class FactsError(ValueError):
+    """A data file that cannot be used; the message names file, line and field."""
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One figure of the release."""
+
+    id: str
+    value: int | float
+    kind: str
+    period: str
+    section: str
+    label: str
+    unit: str = ""
+    qualifier: str = ""
+    words: bool = False
+    line: int = 0
+
+    def format(self, language: str) -> str:
+        """The figure alone, as the reader's locale writes it (``8,002``, ``86.6%``)."""
+        if self.kind == "percent":
+            return l10n.format_percentage(self.value, language)
+        return l10n.format_number(self.value, language, words=self.words)
+
+    def phrase(self) -> str:
+        """The figure with qualifier and unit as MyST source text, for translators."""
+        text = " ".join(filter(None, [f"{{fact-value}}`{self.id}`", self.unit]))
+        if not self.qualifier:
+            return text
+        if _TRAILING_QUALIFIER.match(self.qualifier):
+            return f"{text}, {self.qualifier}"
+        return f"{self.qualifier} {text}"
+
+
+def load_facts(path: Path) -> dict[str, Fact]:
+    """Every figure of the data file by id; FactsError naming file:line on bad data."""
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        raise FactsError(f"{path}:{line}: not valid YAML: {getattr(err, 'problem', err)}") from None
+    except OSError as err:
+        raise FactsError(f"{path}: cannot read: {err.strerror}") from None
+    entries = _figure_nodes(path, root)
+    facts: dict[str, Fact] = {}
+    for node in entries:
+        fact = _parse_fact(path, node)
+        if fact.id in facts:
+            first = facts[fact.id].line
+            raise FactsError(f"{path}:{fact.line}: figure {fact.id!r}: duplicate id (first at line {first})")
+        facts[fact.id] = fact
+    return facts
+
+
+def _figure_nodes(path: Path, root: yaml.Node | None) -> list[yaml.MappingNode]:
+    figures = None
+    if isinstance(root, yaml.MappingNode):
+        figures = next((v for k, v in root.value if k.value == "figures"), None)
+    if not isinstance(figures, yaml.SequenceNode) or not figures.value:
+        raise FactsError(f"{path}:1: expected a non-empty list under 'figures:'")
+    for node in figures.value:
+        if not isinstance(node, yaml.MappingNode):
+            raise FactsError(f"{path}:{node.start_mark.line + 1}: each figure must be a mapping of fields")
+    return figures.value
+
+
+def _parse_fact(path: Path, node: yaml.MappingNode) -> Fact:
+    line = node.start_mark.line + 1
+    raw = yaml.safe_load(yaml.serialize(node))
+    name = raw.get("id") if isinstance(raw.get("id"), str) else f"at line {line}"
+    where = f"{path}:{line}: figure {name!r}"
+    lines = {key.value: key.start_mark.line + 1 for key, _ in node.value}
+    for field, value in raw.items():
+        if field not in _FIELDS:
+            raise FactsError(f"{path}:{lines[field]}: figure {name!r}: unknown field {field!r}")
+        types = _FIELDS[field][1]
+        if not isinstance(value, types) or (bool not in types and isinstance(value, bool)):
+            expected = " or ".join(t.__name__ for t in types)
+            raise FactsError(
+                f"{path}:{lines[field]}: figure {name!r}: field {field!r} must be {expected}, "
+                f"not {type(value).__name__} ({value!r})"
+            )
+    for field, (required, _types) in _FIELDS.items():
+        if required and field not in raw:
+            raise FactsError(f"{where}: missing field {field!r}")
+    if not _ID.match(raw["id"]):
+        raise FactsError(f"{where}: id must be lowercase letters, digits and '_'")
+    if raw["kind"] not in KINDS:
+        raise FactsError(f"{path}:{lines['kind']}: figure {name!r}: unknown kind {raw['kind']!r} (one of {', '.join(KINDS)})")
+    if not _PERIOD.match(raw["period"]):
+        raise FactsError(f"{path}:{lines['period']}: figure {name!r}: period must be YYYY or YYYY-MM")
+    return Fact(**raw, line=line)

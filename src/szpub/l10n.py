@@ -1,0 +1,70 @@
+"""Language tags and locale-aware formatting of numbers and dates (Babel/CLDR)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_skeleton
+from babel.numbers import format_decimal, format_percent
+
+# Numbers the release writes as words; languages without an entry fall back to digits.
+_NUMBER_WORDS = {
+    "en": "zero one two three four five six seven eight nine ten".split(),
+    "zh": list("〇一二三四五六七八九十"),
+}
+
+
+def bcp47(language: str) -> str:
+    """Sphinx's language code as a BCP 47 tag: ``zh_CN`` -> ``zh-CN``."""
+    return language.replace("_", "-")
+
+
+def folder_name(language: str) -> str:
+    """The published folder of a language: its lowercase BCP 47 tag (``zh-cn``)."""
+    return bcp47(language).lower()
+
+
+def parse_locale(language: str) -> Locale:
+    """Babel's locale for a Sphinx language code; ValueError for an unknown one."""
+    try:
+        return Locale.parse(language)
+    except (UnknownLocaleError, ValueError) as err:
+        raise ValueError(f"unknown language {language!r}: {err}") from None
+
+
+def self_name(language: str) -> str:
+    """The language's name in itself, as a language switcher shows it."""
+    locale = parse_locale(language)
+    if locale.language == "zh":
+        return "繁體中文" if locale.territory in {"TW", "HK", "MO"} else "简体中文"
+    return (locale.languages.get(locale.language) or language).capitalize()
+
+
+def format_number(value: float | int, language: str, *, words: bool = False) -> str:
+    """A count or decimal as the reader's locale writes it (``8,002``)."""
+    locale = parse_locale(language)
+    names = _NUMBER_WORDS.get(locale.language)
+    if words and names and isinstance(value, int) and 0 <= value < len(names):
+        return names[value]
+    return format_decimal(value, locale=locale)
+
+
+def format_percentage(value: float | int, language: str) -> str:
+    """A percentage given as written (``86.6`` for 86.6%), in the reader's locale."""
+    fraction = Decimal(str(value)) / 100
+    return format_percent(fraction, "#,##0.###%", locale=parse_locale(language))
+
+
+def format_long_date(date: dt.date, language: str) -> str:
+    """``January 26, 2024`` / ``2024年1月26日``."""
+    return format_date(date, "long", locale=parse_locale(language))
+
+
+def format_period(period: str, language: str) -> str:
+    """A period ``YYYY`` or ``YYYY-MM`` as the reader's locale writes it."""
+    year, _, month = period.partition("-")
+    skeleton = "yMMMM" if month else "y"
+    date = dt.date(int(year), int(month or 1), 1)
+    return format_skeleton(skeleton, date, locale=parse_locale(language))

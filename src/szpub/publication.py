@@ -1,0 +1,157 @@
+"""The publication's identity: its metadata in every language, the byline, the PDF's settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from babel.messages.pofile import read_po
+from docutils import nodes
+from sphinx.locale import get_translation
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from szpub import l10n
+from szpub.project import pdf_stem
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+logger = logging.getLogger(__name__)
+_ = get_translation("sphinx")
+
+CATALOG = "publication"
+_RELEASE_FIELDS = ("title", "source", "portal", "updated", "subject")
+
+
+@dataclass(frozen=True)
+class Release:
+    """The release's metadata, translated for one language."""
+
+    title: str
+    source: str
+    portal: str
+    subject: str
+    source_line: str
+    updated: dt.datetime
+    language: str
+
+    @property
+    def date(self) -> str:
+        return l10n.format_long_date(self.updated.date(), self.language)
+
+    def byline(self) -> str:
+        return " · ".join(filter(None, [self.source_line, self.portal, self.date]))
+
+
+def locales_dir(config: Config) -> Path:
+    """The publication's catalogs folder: ``locales/`` beside conf.py."""
+    return Path(config.locale_dirs[0]) if config.locale_dirs else Path("locales")
+
+
+def publication_messages(release: dict[str, str]) -> list[str]:
+    """The msgids of the publication catalog, in a stable order."""
+    fields = [release[name] for name in ("title", "source", "portal", "subject")]
+    return [*fields, "Source: %(source)s"]
+
+
+def translate(language: str, message: str, locales: Path) -> str:
+    """``message`` from the language's publication catalog; itself when untranslated or fuzzy."""
+    catalog = _publication_catalog(locales, language)
+    entry = catalog.get(message) if catalog else None
+    if entry is None or not entry.string or entry.fuzzy:
+        return message
+    return str(entry.string)
+
+
+_catalogs: dict[tuple[Path, str], Any] = {}
+
+
+def _publication_catalog(locales: Path, language: str) -> Any:
+    key = (locales, language)
+    if key not in _catalogs:
+        po = locales / language / "LC_MESSAGES" / f"{CATALOG}.po"
+        _catalogs[key] = None
+        if po.is_file():
+            with po.open("rb") as file:
+                _catalogs[key] = read_po(file, locale=language)
+    return _catalogs[key]
+
+
+def load_release(config: Config) -> Release:
+    """The configured release (``szpub_release``) translated into the build's language."""
+    raw = config.szpub_release
+    missing = [name for name in _RELEASE_FIELDS if not raw.get(name)]
+    if missing:
+        raise ValueError(f"szpub_release in conf.py lacks {', '.join(missing)}")
+    locales = locales_dir(config)
+    language = config.language
+    fields = {name: translate(language, raw[name], locales) for name in ("title", "source", "portal", "subject")}
+    source_line = translate(language, "Source: %(source)s", locales) % {"source": fields["source"]}
+    updated = dt.datetime.fromisoformat(raw["updated"])
+    return Release(**fields, source_line=source_line, updated=updated, language=language)
+
+
+class BylineDirective(SphinxDirective):
+    """``{byline}``: source, portal and release date, in the build's language."""
+
+    def run(self) -> list[nodes.Node]:
+        release = self.env.app.szpub_release  # type: ignore[attr-defined]
+        # translated through the publication catalog, not the page's
+        return [nodes.paragraph("", release.byline(), classes=["szpub-byline"], translatable=False)]
+
+
+def on_config_inited(app: Sphinx, config: Config) -> None:
+    try:
+        release = load_release(config)
+    except ValueError as err:
+        logger.warning("%s; using the project name", err, type="szpub", subtype="config")
+        release = Release(
+            config.project, config.author, "", config.project, config.author, dt.datetime(1970, 1, 1), config.language
+        )
+    app.szpub_release = release  # type: ignore[attr-defined]
+    config.project = release.title
+    config.author = release.source
+    config.html_title = release.title
+    config.today = release.date
+    config.release = config.version = ""
+    config.copyright = f"{release.updated.year}, {release.source}"
+    config.latex_engine = "xelatex"
+    config.latex_theme = "howto"
+    config.latex_documents = [(config.root_doc, pdf_stem(config.szpub_slug, config.language) + ".tex", release.title, release.source, "howto")]
+    config.latex_elements = {**_latex_elements(release), **config.latex_elements}
+    config.latex_show_urls = "no"
+
+
+def _latex_elements(release: Release) -> dict[str, str]:
+    tag = l10n.bcp47(release.language)
+    metadata = (
+        f"\\hypersetup{{pdftitle={{{release.title}}}, pdfauthor={{{release.source}}}, "
+        f"pdfsubject={{{release.subject}}}, pdflang={{{tag}}}, pdfcreator={{szpub}}}}\n"
+    )
+    elements = {
+        "papersize": "a4paper",
+        "pointsize": "11pt",
+        "releasename": "",
+        "printindex": "",
+        "preamble": metadata + "\\setlength{\\parskip}{0.6\\baselineskip}\n",
+    }
+    if release.language.startswith("zh"):
+        elements["babel"] = ""
+        elements["fontpkg"] = (
+            "\\setCJKmainfont{Noto Serif CJK SC}\n"
+            "\\setCJKsansfont{Noto Sans CJK SC}\n"
+            "\\setCJKmonofont{Noto Sans Mono CJK SC}\n"
+        )
+        elements["preamble"] += f"\\renewcommand{{\\contentsname}}{{{_('Contents')}}}\n"
+    return elements
+
+
+def setup_publication(app: Sphinx) -> None:
+    app.add_config_value("szpub_release", {}, "env", types=frozenset({dict}))
+    app.add_config_value("szpub_slug", "release", "env", types=frozenset({str}))
+    app.add_directive("byline", BylineDirective)
+    app.connect("config-inited", on_config_inited, priority=400)
