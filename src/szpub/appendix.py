@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -9,21 +14,27 @@ from docutils import nodes
 from docutils.statemachine import StringList
 from sphinx import addnodes
 from sphinx.errors import ExtensionError
+from sphinx.locale import init as init_locale
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
+from sphinx.util.i18n import docname_to_domain
 
 from szpub import l10n
+from szpub.chart import Bar, bar_chart_latex, bar_chart_svg
 from szpub.facts import Fact, FactsError, load_facts
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
 logger = logging.getLogger(__name__)
 
 # The appendix's column headings: reader text, extracted into appendix.po like the rest.
 _HEADINGS = ("Figure", "Value", "Period", "Cited in")
+_DOWNLOADS = "Download the figures: {figures-download}`csv` · {figures-download}`json`"
+_ROLE = re.compile(r"\{fact-value\}`([^`]+)`")
 
 
 def facts_of(env: BuildEnvironment) -> dict[str, Fact]:
@@ -51,8 +62,11 @@ class FactRole(SphinxRole):
         fact = facts_of(self.env).get(fact_id)
         if fact is None:
             logger.warning(
-                "unknown figure %r: add it to the figures file or fix the id", fact_id,
-                type="szpub", subtype="fact", location=self.get_location(),
+                "unknown figure %r: add it to the figures file or fix the id",
+                fact_id,
+                type="szpub",
+                subtype="fact",
+                location=self.get_location(),
             )
             return [nodes.problematic(self.rawtext, self.rawtext)], []
         if self.cite:
@@ -79,10 +93,15 @@ class FiguresAppendixDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         table = [list(_HEADINGS)]
         for fact in facts_of(self.env).values():
-            table.append([_cell(fact.label), fact.phrase(), f"{{period}}`{fact.period}`", f"{{fact-citations}}`{fact.id}`"])
+            table.append(
+                [_cell(fact.label), fact.phrase(), f"{{period}}`{fact.period}`", f"{{fact-citations}}`{fact.id}`"]
+            )
         lines = ["| " + " | ".join(row) + " |" for row in table]
         lines[1:1] = ["|" + "---|" * len(_HEADINGS)]
+        lines[0:0] = ["```{tabularcolumns} \\X{9}{24}\\X{5}{24}\\X{4}{24}\\X{6}{24}", "```", ""]
         lines += ["", "```{byline}", "```"]  # the source line closes the appendix
+        lines += ["", "```{only} html", _DOWNLOADS, "```"]
+        self.env.szpub_appendix_docname = self.env.docname  # type: ignore[attr-defined]
         container = nodes.container()
         source, line = self.get_source_info()
         self.state.nested_parse(StringList(lines, source), self.content_offset, container)
@@ -96,11 +115,152 @@ class FiguresAppendixDirective(SphinxDirective):
         return [*container.children]
 
 
+class chart_placeholder(nodes.General, nodes.Element):
+    """Where the chart of a section's figures goes, drawn once the labels are translated."""
+
+
+class FiguresChartDirective(SphinxDirective):
+    """``{figures-chart} SECTION``: a bar chart of the section's figures, titled by the enclosing heading."""
+
+    required_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        section = self.arguments[0]
+        if not any(fact.section == section for fact in facts_of(self.env).values()):
+            logger.warning(
+                "no figure belongs to section %r", section, type="szpub", subtype="chart", location=self.get_location()
+            )
+            return []
+        return [chart_placeholder(section=section)]
+
+
+def download_name(config: Config, suffix: str) -> str:
+    """The data file of the build's language: ``<slug>-figures-<folder>.<suffix>``."""
+    return f"{config.szpub_slug}-figures-{l10n.folder_name(config.language)}.{suffix}"
+
+
+class DownloadRole(SphinxRole):
+    """``{figures-download}`csv```: a link to the figures as CSV or JSON, in the page's language."""
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        suffix = self.text.strip()
+        if suffix not in DOWNLOAD_FORMATS:
+            logger.warning(
+                "unknown download %r (csv or json)",
+                suffix,
+                type="szpub",
+                subtype="download",
+                location=self.get_location(),
+            )
+            return [nodes.problematic(self.rawtext, self.rawtext)], []
+        uri = "../" * self.env.docname.count("/") + download_name(self.config, suffix)
+        return [nodes.reference(self.rawtext, suffix.upper(), refuri=uri, classes=["szpub-download"])], []
+
+
+DOWNLOAD_FORMATS = ("csv", "json")
+
+
+@dataclass(frozen=True)
+class LocalizedFact:
+    """A figure as readers of one language see it."""
+
+    fact: Fact
+    label: str
+    text: str  # value with qualifier and unit, e.g. "15%以上"
+    period: str
+
+
+def localized_facts(app: Sphinx) -> list[LocalizedFact]:
+    """Every figure with its label and phrase from the appendix catalog of the build's language."""
+    language = app.config.language
+    docname = getattr(app.env, "szpub_appendix_docname", "appendix")
+    translator, _has = init_locale(
+        [str(Path(app.srcdir, d)) for d in app.config.locale_dirs],
+        language,
+        docname_to_domain(docname, app.config.gettext_compact),
+    )
+    facts = facts_of(app.env)
+
+    def render(phrase: str) -> str:
+        text = _ROLE.sub(lambda m: facts[m.group(1)].format(language) if m.group(1) in facts else m.group(0), phrase)
+        return text.replace("\\|", "|")
+
+    return [
+        LocalizedFact(
+            fact,
+            translator.gettext(_cell(fact.label)).replace("\\|", "|"),
+            render(translator.gettext(fact.phrase())),
+            l10n.format_period(fact.period, language),
+        )
+        for fact in facts.values()
+    ]
+
+
+def figures_csv(rows: list[LocalizedFact]) -> bytes:
+    """UTF-8 with a BOM, so that spreadsheet programs read Chinese correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["id", "label", "value", "kind", "text", "period", "period_text", "section"])
+    for row in rows:
+        fact = row.fact
+        writer.writerow([fact.id, row.label, fact.value, fact.kind, row.text, fact.period, row.period, fact.section])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def figures_json(rows: list[LocalizedFact], language: str) -> bytes:
+    records = [
+        {
+            "id": r.fact.id,
+            "label": r.label,
+            "value": r.fact.value,
+            "kind": r.fact.kind,
+            "text": r.text,
+            "qualifier": r.fact.qualifier or None,
+            "unit": r.fact.unit or None,
+            "period": r.fact.period,
+            "period_text": r.period,
+            "section": r.fact.section,
+        }
+        for r in rows
+    ]
+    document = {"language": l10n.bcp47(language), "figures": records}
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _chart_bars(app: Sphinx, section: str) -> list[Bar]:
+    return [Bar(r.label, float(r.fact.value), r.text) for r in localized_facts(app) if r.fact.section == section]
+
+
+def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    for placeholder in list(doctree.findall(chart_placeholder)):
+        bars = _chart_bars(app, placeholder["section"])
+        heading = placeholder.parent.next_node(nodes.title) if isinstance(placeholder.parent, nodes.section) else None
+        title = heading.astext() if heading else ""
+        if app.builder.format == "html":
+            svg = bar_chart_svg(title, bars, l10n.bcp47(app.config.language))
+            placeholder.replace_self(nodes.raw("", svg, format="html"))
+        elif app.builder.format == "latex":
+            placeholder.replace_self(nodes.raw("", bar_chart_latex(bars), format="latex"))
+        else:
+            placeholder.parent.remove(placeholder)
+
+
+def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    rows = localized_facts(app)
+    outdir = Path(app.outdir)
+    (outdir / download_name(app.config, "csv")).write_bytes(figures_csv(rows))
+    (outdir / download_name(app.config, "json")).write_bytes(figures_json(rows, app.config.language))
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def citations_role(name: str, rawtext: str, text: str, lineno: int, inliner: Any, options: Any = None, content: Any = None) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+def citations_role(
+    name: str, rawtext: str, text: str, lineno: int, inliner: Any, options: Any = None, content: Any = None
+) -> tuple[list[nodes.Node], list[nodes.system_message]]:
     return [citations_placeholder(rawtext, fact_id=text.strip())], []
 
 
@@ -118,7 +278,17 @@ class ResolveCitations(SphinxPostTransform):
             for docname in docnames:
                 if links:
                     links.append(nodes.Text(", "))
-                links.append(addnodes.pending_xref("", nodes.inline("", docname), refdomain="std", reftype="doc", reftarget="/" + docname, refexplicit=False, refwarn=True))
+                links.append(
+                    addnodes.pending_xref(
+                        "",
+                        nodes.inline("", docname),
+                        refdomain="std",
+                        reftype="doc",
+                        reftarget="/" + docname,
+                        refexplicit=False,
+                        refwarn=True,
+                    )
+                )
             placeholder.replace_self(links or [nodes.Text("—")])
 
 
@@ -145,8 +315,11 @@ def on_env_check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
     for fact in facts_of(env).values():
         if fact.id not in cited:
             logger.warning(
-                "figure %r is never cited in the prose", fact.id,
-                type="szpub", subtype="uncited", location=(str(Path(app.srcdir, app.config.szpub_figures)), fact.line),
+                "figure %r is never cited in the prose",
+                fact.id,
+                type="szpub",
+                subtype="uncited",
+                location=(str(Path(app.srcdir, app.config.szpub_figures)), fact.line),
             )
 
 
@@ -158,6 +331,11 @@ def setup_figures(app: Sphinx) -> None:
     app.add_role("fact-citations", citations_role)
     app.add_node(citations_placeholder)
     app.add_directive("figures-appendix", FiguresAppendixDirective)
+    app.add_directive("figures-chart", FiguresChartDirective)
+    app.add_role("figures-download", DownloadRole())
+    app.add_node(chart_placeholder)
+    app.connect("doctree-resolved", on_doctree_resolved)
+    app.connect("build-finished", on_build_finished)
     app.add_post_transform(ResolveCitations)
     app.connect("builder-inited", on_builder_inited)
     app.connect("env-purge-doc", on_env_purge_doc)

@@ -9,7 +9,6 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from szpub import l10n
 from szpub.project import Project, pdf_stem
@@ -88,10 +87,11 @@ def publish(project: Project) -> None:
         folder = l10n.folder_name(language)
         html = project.build_dir / "html" / folder
         pdf = project.build_dir / "pdf" / folder / "latex" / f"{pdf_stem(project.slug, language)}.pdf"
-        entry: dict[str, str | None] = {"tag": l10n.bcp47(language), "language": language, "html": None, "pdf": None}
+        entry: dict[str, str | list[str] | None] = {"tag": l10n.bcp47(language), "language": language, "html": None, "pdf": None}
         if html.is_dir():
             shutil.copytree(html, staging / folder, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"))
             entry["html"] = f"{folder}/index.html"
+            entry["data"] = sorted(f"{folder}/{path.name}" for path in html.glob(f"{project.slug}-figures-*"))
         if pdf.is_file():
             (staging / folder).mkdir(exist_ok=True)
             shutil.copy2(pdf, staging / folder / pdf.name)

@@ -11,7 +11,7 @@ from babel.numbers import format_decimal, format_percent
 
 # Numbers the release writes as words; languages without an entry fall back to digits.
 _NUMBER_WORDS = {
-    "en": "zero one two three four five six seven eight nine ten".split(),
+    "en": ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"],
     "zh": list("〇一二三四五六七八九十"),
 }
 

@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 from babel.messages.pofile import read_po
 from docutils import nodes
+from sphinx.builders.latex.constants import XELATEX_DEFAULT_FONTPKG
 from sphinx.locale import get_translation
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
+from sphinx.util.texescape import escape
 
 from szpub import l10n
 from szpub.project import pdf_stem
@@ -24,6 +26,11 @@ logger = logging.getLogger(__name__)
 _ = get_translation("sphinx")
 
 CATALOG = "publication"
+_CJK_FONTS = r"""
+\setCJKmainfont{Noto Serif CJK SC}
+\setCJKsansfont{Noto Sans CJK SC}
+\setCJKmonofont{Noto Sans Mono CJK SC}
+"""
 _RELEASE_FIELDS = ("title", "source", "portal", "updated", "subject")
 
 
@@ -121,7 +128,9 @@ def on_config_inited(app: Sphinx, config: Config) -> None:
     config.copyright = f"{release.updated.year}, {release.source}"
     config.latex_engine = "xelatex"
     config.latex_theme = "howto"
-    config.latex_documents = [(config.root_doc, pdf_stem(config.szpub_slug, config.language) + ".tex", release.title, release.source, "howto")]
+    config.latex_documents = [
+        (config.root_doc, pdf_stem(config.szpub_slug, config.language) + ".tex", release.title, release.source, "howto")
+    ]
     config.latex_elements = {**_latex_elements(release), **config.latex_elements}
     config.latex_show_urls = "no"
 
@@ -129,24 +138,25 @@ def on_config_inited(app: Sphinx, config: Config) -> None:
 def _latex_elements(release: Release) -> dict[str, str]:
     tag = l10n.bcp47(release.language)
     metadata = (
-        f"\\hypersetup{{pdftitle={{{release.title}}}, pdfauthor={{{release.source}}}, "
-        f"pdfsubject={{{release.subject}}}, pdflang={{{tag}}}, pdfcreator={{szpub}}}}\n"
+        f"\\hypersetup{{pdftitle={{{escape(release.title)}}}, pdfauthor={{{escape(release.source)}}}, "
+        f"pdfsubject={{{escape(release.subject)}}}, pdflang={{{tag}}}, pdfcreator={{szpub}}}}\n"
     )
+    # A press release, not a book: unnumbered sections, paragraphs apart rather than indented.
+    layout = "\\setcounter{secnumdepth}{0}\n\\setlength{\\parskip}{0.6\\baselineskip}\n"
     elements = {
         "papersize": "a4paper",
         "pointsize": "11pt",
         "releasename": "",
         "printindex": "",
-        "preamble": metadata + "\\setlength{\\parskip}{0.6\\baselineskip}\n",
+        "preamble": metadata + layout,
     }
     if release.language.startswith("zh"):
         elements["babel"] = ""
-        elements["fontpkg"] = (
-            "\\setCJKmainfont{Noto Serif CJK SC}\n"
-            "\\setCJKsansfont{Noto Sans CJK SC}\n"
-            "\\setCJKmonofont{Noto Sans Mono CJK SC}\n"
+        elements["fontpkg"] = XELATEX_DEFAULT_FONTPKG + _CJK_FONTS
+        # no glue between Chinese and Latin/digits: 2024年1月26日, not 2024 年 1 月 26 日
+        elements["preamble"] += (
+            f"\\xeCJKsetup{{CJKecglue={{}}}}\n\\renewcommand{{\\contentsname}}{{{escape(str(_('Contents')))}}}\n"
         )
-        elements["preamble"] += f"\\renewcommand{{\\contentsname}}{{{_('Contents')}}}\n"
     return elements
 
 
