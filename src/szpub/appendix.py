@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from docutils.statemachine import StringList
+from docutils.utils.smartquotes import educateQuotes as educate_quotes
 from sphinx import addnodes
 from sphinx.errors import ExtensionError
 from sphinx.locale import init as init_locale
@@ -37,8 +38,13 @@ _DOWNLOADS = "Download the figures: {figures-download}`csv` · {figures-download
 _ROLE = re.compile(r"\{fact-value\}`([^`]+)`")
 
 
+def figures_path(config: Config, srcdir: str | Path) -> Path:
+    return Path(srcdir, config.szpub_figures)
+
+
 def facts_of(env: BuildEnvironment) -> dict[str, Fact]:
-    return env.app.szpub_facts  # type: ignore[attr-defined, no-any-return]
+    """The figures loaded when the build started (see on_builder_inited)."""
+    return env.szpub_facts  # type: ignore[attr-defined, no-any-return]
 
 
 def _citations(env: BuildEnvironment) -> dict[str, set[str]]:
@@ -228,7 +234,11 @@ def figures_json(rows: list[LocalizedFact], language: str) -> bytes:
 
 
 def _chart_bars(app: Sphinx, section: str) -> list[Bar]:
-    return [Bar(r.label, float(r.fact.value), r.text) for r in localized_facts(app) if r.fact.section == section]
+    def typeset(text: str) -> str:  # the same quotes as the page's text, which docutils "educates"
+        return educate_quotes(text, language=app.config.language) if app.config.smartquotes else text
+
+    rows = [row for row in localized_facts(app) if row.fact.section == section]
+    return [Bar(typeset(row.label), float(row.fact.value), typeset(row.text)) for row in rows]
 
 
 def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -293,11 +303,27 @@ class ResolveCitations(SphinxPostTransform):
 
 
 def on_builder_inited(app: Sphinx) -> None:
-    path = Path(app.srcdir, app.config.szpub_figures)
     try:
-        app.szpub_facts = load_facts(path)  # type: ignore[attr-defined]
+        facts = load_facts(figures_path(app.config, app.srcdir))
     except FactsError as err:
         raise ExtensionError(str(err)) from None
+    # a changed figure changes every page that cites it: re-read them (see on_env_get_outdated)
+    app.env.szpub_changed_facts = {  # type: ignore[attr-defined]
+        fact_id for fact_id in facts.keys() | getattr(app.env, "szpub_facts", {}).keys()
+        if facts.get(fact_id) != getattr(app.env, "szpub_facts", {}).get(fact_id)
+    }
+    app.env.szpub_facts = facts  # type: ignore[attr-defined]
+
+
+def on_env_get_outdated(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    changed_facts = env.szpub_changed_facts  # type: ignore[attr-defined]
+    if not changed_facts:
+        return []
+    appendix = getattr(env, "szpub_appendix_docname", None)
+    citing = {doc for doc, ids in _citations(env).items() if ids & changed_facts}
+    return sorted(citing | ({appendix} if appendix else set()))
 
 
 def on_env_purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
@@ -319,7 +345,7 @@ def on_env_check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
                 fact.id,
                 type="szpub",
                 subtype="uncited",
-                location=(str(Path(app.srcdir, app.config.szpub_figures)), fact.line),
+                location=f"{figures_path(app.config, app.srcdir)}:{fact.line}",
             )
 
 
@@ -338,6 +364,7 @@ def setup_figures(app: Sphinx) -> None:
     app.connect("build-finished", on_build_finished)
     app.add_post_transform(ResolveCitations)
     app.connect("builder-inited", on_builder_inited)
+    app.connect("env-get-outdated", on_env_get_outdated)
     app.connect("env-purge-doc", on_env_purge_doc)
     app.connect("env-merge-info", on_env_merge_info)
     app.connect("env-check-consistency", on_env_check_consistency)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -46,7 +46,7 @@ class Fact:
     unit: str = ""
     qualifier: str = ""
     words: bool = False
-    line: int = 0
+    line: int = field(default=0, compare=False)  # where it is written, not what it says
 
     def format(self, language: str) -> str:
         """The figure alone, as the reader's locale writes it (``8,002``, ``86.6%``)."""

@@ -31,7 +31,7 @@ _CJK_FONTS = r"""
 \setCJKsansfont{Noto Sans CJK SC}
 \setCJKmonofont{Noto Sans Mono CJK SC}
 """
-_RELEASE_FIELDS = ("title", "source", "portal", "updated", "subject")
+_REQUIRED_FIELDS = ("title", "source", "updated")
 
 
 @dataclass(frozen=True)
@@ -91,14 +91,18 @@ def _publication_catalog(locales: Path, language: str) -> Any:
 def load_release(config: Config) -> Release:
     """The configured release (``szpub_release``) translated into the build's language."""
     raw = config.szpub_release
-    missing = [name for name in _RELEASE_FIELDS if not raw.get(name)]
+    missing = [name for name in _REQUIRED_FIELDS if not raw.get(name)]
     if missing:
         raise ValueError(f"szpub_release in conf.py lacks {', '.join(missing)}")
+    try:
+        updated = dt.datetime.fromisoformat(raw["updated"])
+    except (TypeError, ValueError):
+        raise ValueError(f"szpub_release['updated'] is not an ISO date and time: {raw['updated']!r}") from None
     locales = locales_dir(config)
     language = config.language
-    fields = {name: translate(language, raw[name], locales) for name in ("title", "source", "portal", "subject")}
+    texts = {name: raw.get(name) or "" for name in ("title", "source", "portal", "subject")}
+    fields = {name: translate(language, text, locales) if text else "" for name, text in texts.items()}
     source_line = translate(language, "Source: %(source)s", locales) % {"source": fields["source"]}
-    updated = dt.datetime.fromisoformat(raw["updated"])
     return Release(**fields, source_line=source_line, updated=updated, language=language)
 
 
@@ -106,7 +110,7 @@ class BylineDirective(SphinxDirective):
     """``{byline}``: source, portal and release date, in the build's language."""
 
     def run(self) -> list[nodes.Node]:
-        release = self.env.app.szpub_release  # type: ignore[attr-defined]
+        release = load_release(self.config)
         # translated through the publication catalog, not the page's
         return [nodes.paragraph("", release.byline(), classes=["szpub-byline"], translatable=False)]
 
@@ -115,11 +119,10 @@ def on_config_inited(app: Sphinx, config: Config) -> None:
     try:
         release = load_release(config)
     except ValueError as err:
-        logger.warning("%s; using the project name", err, type="szpub", subtype="config")
-        release = Release(
-            config.project, config.author, "", config.project, config.author, dt.datetime(1970, 1, 1), config.language
-        )
-    app.szpub_release = release  # type: ignore[attr-defined]
+        logger.warning("%s; using the project's name instead", err, type="szpub", subtype="config")
+        fallback = {"title": config.project, "source": config.author, "updated": "1970-01-01T00:00:00"}
+        config.szpub_release = {**config.szpub_release, **fallback}
+        release = load_release(config)
     config.project = release.title
     config.author = release.source
     config.html_title = release.title
