@@ -1,19 +1,40 @@
-"""Builds every target (language × format) of a publication and publishes them into ``_build/site``."""
+"""Builds every target (language and format) of a publication in parallel and publishes them atomically."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 
 from szpub import l10n
 from szpub.project import Project, pdf_stem
+from szpub.siteroot import write_root
 
 FORMATS = ("html", "pdf")
+STATE_DIR = ".szpub"  # under _build/: one stamp per target whose last run succeeded
+_TOOLS = ("sphinx", "myst-parser", "docutils", "babel", "szpub")
+# what latexmk writes next to the .tex: never an input of the PDF
+_LATEX_OUTPUTS = frozenset(
+    {".aux", ".log", ".pdf", ".toc", ".out", ".idx", ".ind", ".ilg", ".fls", ".fdb_latexmk", ".xdv", ".gz", ".tmp"}
+)
+_REPORT_LINES = 10
+_SPHINX_PROBLEM = re.compile(r"\b(WARNING|ERROR|CRITICAL|SEVERE)\b|Exception|Error:")
 
 
 @dataclass(frozen=True)
@@ -27,21 +48,55 @@ class BuildTarget:
     def name(self) -> str:
         return f"{self.language}/{self.format}"
 
+    @property
+    def key(self) -> str:
+        return f"{self.format}-{self.language}"
+
+    @property
+    def folder(self) -> str:
+        return l10n.folder_name(self.language)
+
 
 @dataclass
 class TargetResult:
+    """How one target went: ``built``, ``up to date`` (nothing to do) or ``failed`` (``errors`` says why)."""
+
     target: BuildTarget
-    ok: bool
+    status: str
+    seconds: float = 0.0
+    errors: list[str] = field(default_factory=list)
     output: str = ""
+    pdf_reused: bool = False  # the .tex was unchanged, so latexmk did not run
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "failed"
 
 
 @dataclass
 class BuildResult:
     results: list[TargetResult] = field(default_factory=list)
+    published: Path | None = None  # the site folder swapped in, None when nothing was published
 
     @property
     def ok(self) -> bool:
         return all(result.ok for result in self.results)
+
+    @property
+    def failed(self) -> list[TargetResult]:
+        return [result for result in self.results if not result.ok]
+
+
+@dataclass(frozen=True)
+class TargetEvent:
+    """A change of a target's state, for progress displays: queued, building, or its result."""
+
+    target: BuildTarget
+    state: str
+    result: TargetResult | None = None
+
+
+Listener = Callable[[TargetEvent], None]
 
 
 def plan(project: Project, languages: list[str] | None = None, formats: list[str] | None = None) -> list[BuildTarget]:
@@ -49,59 +104,346 @@ def plan(project: Project, languages: list[str] | None = None, formats: list[str
     chosen = languages or list(project.languages)
     unknown = [lang for lang in chosen if lang not in project.languages]
     if unknown:
-        raise ValueError(f"not a configured language: {', '.join(unknown)} (configured: {', '.join(project.languages)})")
+        raise ValueError(
+            f"not a configured language: {', '.join(unknown)} (configured: {', '.join(project.languages)})"
+        )
     return [BuildTarget(lang, fmt) for lang in chosen for fmt in (formats or FORMATS)]
 
 
-def _sphinx_command(project: Project, target: BuildTarget) -> list[str]:
-    out = project.build_dir / target.format / l10n.folder_name(target.language)
-    doctrees = project.build_dir / "doctrees" / f"{target.format}-{target.language}"
-    common = ["-c", str(project.root), "-D", f"language={target.language}", "-d", str(doctrees), "-W", "--keep-going", "-q"]
-    if target.format == "pdf":
-        return [sys.executable, "-m", "sphinx", "-M", "latexpdf", str(project.docs), str(out), *common]
-    return [sys.executable, "-m", "sphinx", "-b", "html", str(project.docs), str(out), *common]
-
-
-def _run(project: Project, target: BuildTarget) -> TargetResult:
-    env = {**os.environ, "PYTHONHASHSEED": "0", "LATEXMKOPTS": "-quiet"}
-    proc = subprocess.run(_sphinx_command(project, target), capture_output=True, text=True, env=env, check=False)
-    return TargetResult(target, proc.returncode == 0, (proc.stdout + proc.stderr).strip())
-
-
-def build(project: Project, targets: list[BuildTarget], jobs: int = 0) -> BuildResult:
-    """Builds the targets in parallel and, only if all succeed, publishes the site."""
+def build(project: Project, targets: list[BuildTarget], jobs: int = 0, listener: Listener | None = None) -> BuildResult:
+    """Builds the targets in parallel processes and, only if all succeed, publishes the site in one swap."""
+    notify = _serialized(listener)
+    compile_catalogs(project, sorted({target.language for target in targets}))
+    # longest first (PDF, then translated languages) so that the last one to finish is a short one
+    order = sorted(targets, key=lambda t: (t.format != "pdf", t.language == project.source_language))
+    for target in order:
+        notify(TargetEvent(target, "queued"))
     with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
-        result = BuildResult(list(pool.map(lambda t: _run(project, t), targets)))
-    if result.ok:
-        publish(project)
+        done = dict(zip(order, pool.map(lambda t: _run_notified(project, t, notify), order), strict=True))
+    result = BuildResult([done[target] for target in targets])
+    if result.ok and (any(r.status == "built" for r in result.results) or not project.site.is_dir()):
+        result.published = publish(project)
     return result
 
 
-def publish(project: Project) -> None:
-    """Assembles the built outputs into a staging folder and swaps it into ``_build/site``."""
-    staging = project.build_dir / "site.staging"
-    shutil.rmtree(staging, ignore_errors=True)
+def _serialized(listener: Listener | None) -> Listener:
+    lock = threading.Lock()
+
+    def notify(event: TargetEvent) -> None:
+        if listener is not None:
+            with lock:
+                listener(event)
+
+    return notify
+
+
+def _run_notified(project: Project, target: BuildTarget, notify: Listener) -> TargetResult:
+    notify(TargetEvent(target, "building"))
+    result = run_target(project, target)
+    notify(TargetEvent(target, result.status, result))
+    return result
+
+
+def run_target(project: Project, target: BuildTarget) -> TargetResult:
+    """Builds one target unless its inputs are those of its last successful run."""
+    started = time.monotonic()
+    stamp = _stamp(project, target)
+    fingerprint = _fingerprint(project, target)
+    if _is_current(stamp, fingerprint) and _output(project, target).is_file():
+        return TargetResult(target, "up to date")
+    stamp.unlink(missing_ok=True)
+    result = _run_pdf(project, target) if target.format == "pdf" else _run_html(project, target)
+    result.seconds = time.monotonic() - started
+    if result.ok:
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(json.dumps({"fingerprint": fingerprint, "seconds": round(result.seconds, 2)}) + "\n")
+    else:
+        # Sphinx records a document read with warnings as up to date: forget the environment so the
+        # next run reads it again and reports the same problem instead of passing silently.
+        shutil.rmtree(_doctrees(project, target), ignore_errors=True)
+    return result
+
+
+def _run_html(project: Project, target: BuildTarget) -> TargetResult:
+    proc = _sphinx(project, target, "html")
+    output = (proc.stdout + proc.stderr).strip()
+    if proc.returncode:
+        return TargetResult(target, "failed", errors=_sphinx_errors(output, project.root), output=output)
+    return TargetResult(target, "built", output=output)
+
+
+def _run_pdf(project: Project, target: BuildTarget) -> TargetResult:
+    proc = _sphinx(project, target, "latex")
+    output = (proc.stdout + proc.stderr).strip()
+    if proc.returncode:
+        return TargetResult(target, "failed", errors=_sphinx_errors(output, project.root), output=output)
+    latex_dir = _out_dir(project, target)
+    pdf = _output(project, target)
+    tex_hash = _latex_inputs_hash(latex_dir)
+    recorded = _stamp(project, target).with_suffix(".tex.sha256")
+    if pdf.is_file() and recorded.is_file() and recorded.read_text() == tex_hash:
+        return TargetResult(target, "built", output=output, pdf_reused=True)
+    recorded.unlink(missing_ok=True)
+    make = subprocess.run(
+        [os.environ.get("MAKE", "make"), "-C", str(latex_dir), "all-pdf"],
+        capture_output=True,
+        text=True,
+        errors="replace",
+        env=_environment(project),
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+    output = "\n".join(filter(None, [output, (make.stdout + make.stderr).strip()]))
+    if make.returncode or not pdf.is_file():
+        pdf.unlink(missing_ok=True)  # a half-written PDF must never be published
+        return TargetResult(target, "failed", errors=_latex_errors(pdf.with_suffix(".log"), output), output=output)
+    recorded.parent.mkdir(parents=True, exist_ok=True)
+    recorded.write_text(tex_hash)
+    return TargetResult(target, "built", output=output)
+
+
+def _sphinx(project: Project, target: BuildTarget, builder: str) -> subprocess.CompletedProcess[str]:
+    command = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-b",
+        builder,
+        str(project.docs),
+        str(_out_dir(project, target)),
+        "-c",
+        str(project.root),
+        "-D",
+        f"language={target.language}",
+        "-d",
+        str(_doctrees(project, target)),
+        "-W",
+        "--keep-going",
+        "-q",
+    ]
+    return subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        errors="replace",
+        env=_environment(project),
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+
+
+def _environment(project: Project) -> dict[str, str]:
+    """The environment of every tool run: fixed hash seed and dates, so that builds are reproducible."""
+    env = {
+        **os.environ,
+        "PYTHONHASHSEED": "0",
+        "FORCE_SOURCE_DATE": "1",  # TeX takes \today and the PDF dates from SOURCE_DATE_EPOCH
+        "LATEXMKOPTS": "-quiet",
+        "LATEXOPTS": "-halt-on-error -interaction=nonstopmode",
+    }
+    epoch = source_date_epoch(project)
+    if epoch is not None:
+        env["SOURCE_DATE_EPOCH"] = str(epoch)
+    return env
+
+
+def source_date_epoch(project: Project) -> int | None:
+    """The release's date as seconds since 1970 (the build date of every output), None when not configured."""
+    try:
+        updated = dt.datetime.fromisoformat(project.updated)
+    except ValueError:
+        return None
+    if updated.tzinfo is None:
+        updated = updated.replace(tzinfo=dt.UTC)
+    return int(updated.timestamp())
+
+
+def _out_dir(project: Project, target: BuildTarget) -> Path:
+    if target.format == "pdf":
+        return project.build_dir / "pdf" / target.folder / "latex"
+    return project.build_dir / "html" / target.folder
+
+
+def _output(project: Project, target: BuildTarget) -> Path:
+    if target.format == "pdf":
+        return _out_dir(project, target) / f"{pdf_stem(project.slug, target.language)}.pdf"
+    return _out_dir(project, target) / "index.html"
+
+
+def _doctrees(project: Project, target: BuildTarget) -> Path:
+    return project.build_dir / "doctrees" / target.key
+
+
+def _stamp(project: Project, target: BuildTarget) -> Path:
+    return project.build_dir / STATE_DIR / f"{target.key}.json"
+
+
+def _is_current(stamp: Path, fingerprint: str) -> bool:
+    try:
+        return bool(json.loads(stamp.read_text())["fingerprint"] == fingerprint)
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def _fingerprint(project: Project, target: BuildTarget) -> str:
+    """A hash of everything a target is made from: sources, conf.py, its catalogs, szpub and the tools."""
+    digest = hashlib.sha256(repr((target.key, sys.version, [_version(tool) for tool in _TOOLS])).encode())
+    package = Path(__file__).parent
+    inputs = [
+        (project.root, [project.root / "conf.py"]),
+        (project.root, _files(project.docs)),
+        (project.root, [p for p in _files(project.locales / target.language) if p.suffix != ".mo"]),
+        (package, [p for p in _files(package) if p.suffix != ".pyc"]),
+    ]
+    for base, paths in inputs:
+        for path in paths:
+            digest.update(f"{path.relative_to(base)}\0".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _version(distribution: str) -> str:
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return ""
+
+
+def _files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    # hidden files are editors' and tools' scratch files, never an input
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file()
+        and "__pycache__" not in p.parts
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    )
+
+
+def _latex_inputs_hash(latex_dir: Path) -> str:
+    """A hash of what the LaTeX builder wrote (the .tex, styles, images), not of what latexmk writes."""
+    digest = hashlib.sha256()
+    for path in _files(latex_dir):
+        if path.suffix not in _LATEX_OUTPUTS and not path.name.startswith("__"):
+            digest.update(f"{path.relative_to(latex_dir)}\0".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def compile_catalogs(project: Project, languages: list[str]) -> list[Path]:
+    """Compiles each outdated .po into its .mo once, before the targets start.
+
+    Sphinx would compile them itself in every target; two targets of one language running at once
+    would then write the same .mo while the other reads it. Each .mo is replaced in one rename.
+    """
+    written = []
+    for language in languages:
+        for po_path in _files(project.locales / language / "LC_MESSAGES"):
+            mo_path = po_path.with_suffix(".mo")
+            if po_path.suffix != ".po" or (
+                mo_path.is_file() and mo_path.stat().st_mtime_ns >= po_path.stat().st_mtime_ns
+            ):
+                continue
+            try:
+                with po_path.open("rb") as file:
+                    catalog = read_po(file, locale=language)
+            except Exception:  # Sphinx reports an unreadable catalog with its file name
+                continue
+            partial = mo_path.with_name(f".{mo_path.name}.{os.getpid()}.partial")
+            with partial.open("wb") as file:
+                write_mo(file, catalog)
+            partial.replace(mo_path)
+            written.append(mo_path)
+    return written
+
+
+def _sphinx_errors(output: str, root: Path) -> list[str]:
+    """Sphinx's own file:line warnings and errors, paths relative to the publication."""
+    lines = [line.replace(f"{root}{os.sep}", "") for line in output.splitlines() if line.strip()]
+    problems = [line for line in lines if _SPHINX_PROBLEM.search(line)]
+    return (problems or lines)[:_REPORT_LINES]
+
+
+def _latex_errors(log: Path, output: str) -> list[str]:
+    """The first error of a LaTeX log: its ``!`` line up to the ``l.N`` line that locates it."""
+    try:
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        lines = []
+    for index, line in enumerate(lines):
+        if line.startswith("!"):
+            block = [line]
+            for follow in lines[index + 1 : index + _REPORT_LINES]:
+                block.append(follow)
+                if re.match(r"l\.\d+", follow):
+                    break
+            return [f"{log.name}:", *[b for b in block if b.strip()]]
+    return [line for line in output.splitlines() if line.strip()][-_REPORT_LINES:]
+
+
+def publish(project: Project) -> Path:
+    """Assembles the built outputs into a fresh ``_build/site-<id>`` and swaps ``_build/site`` to it.
+
+    ``_build/site`` is a symbolic link replaced in one ``os.replace``: readers see the old site or the
+    new one, never a mixture, and a failure before the swap leaves the old one untouched.
+    """
+    staging = project.build_dir / f"site-{uuid.uuid4().hex[:12]}"
     staging.mkdir(parents=True)
+    try:
+        _assemble(project, staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _swap(project.site, staging)
+    _remove_old_sites(project.build_dir, keep=staging)
+    return staging
+
+
+def _assemble(project: Project, staging: Path) -> None:
+    """Copies every successfully built output into ``staging`` and writes the manifest."""
     manifest = {"title": project.title, "languages": []}
     for language in project.languages:
         folder = l10n.folder_name(language)
-        html = project.build_dir / "html" / folder
-        pdf = project.build_dir / "pdf" / folder / "latex" / f"{pdf_stem(project.slug, language)}.pdf"
-        entry: dict[str, str | list[str] | None] = {"tag": l10n.bcp47(language), "language": language, "html": None, "pdf": None}
-        if html.is_dir():
+        html_target, pdf_target = BuildTarget(language, "html"), BuildTarget(language, "pdf")
+        html = _out_dir(project, html_target)
+        pdf = _output(project, pdf_target)
+        entry: dict[str, str | list[str] | None] = {
+            "tag": l10n.bcp47(language),
+            "language": language,
+            "html": None,
+            "pdf": None,
+        }
+        if html.is_dir() and _stamp(project, html_target).is_file():
             shutil.copytree(html, staging / folder, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"))
             entry["html"] = f"{folder}/index.html"
             entry["data"] = sorted(f"{folder}/{path.name}" for path in html.glob(f"{project.slug}-figures-*"))
-        if pdf.is_file():
+        if pdf.is_file() and _stamp(project, pdf_target).is_file():
             (staging / folder).mkdir(exist_ok=True)
             shutil.copy2(pdf, staging / folder / pdf.name)
             entry["pdf"] = f"{folder}/{pdf.name}"
         if entry["html"] or entry["pdf"]:
             manifest["languages"].append(entry)
     (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    old = project.build_dir / "site.old"
-    shutil.rmtree(old, ignore_errors=True)
-    if project.site.exists():
-        project.site.rename(old)
-    staging.rename(project.site)
-    shutil.rmtree(old, ignore_errors=True)
+    write_root(project, staging)  # index.html choosing the reader's language, sitemap.xml
+
+
+def _swap(site: Path, staging: Path) -> None:
+    link = site.with_name(f".{staging.name}.link")
+    link.unlink(missing_ok=True)
+    link.symlink_to(staging.name)  # relative: _build/ can be moved or copied whole
+    if site.is_dir() and not site.is_symlink():  # a site published by an older szpub: a real folder
+        site.rename(site.with_name(f"site-{uuid.uuid4().hex[:12]}"))
+    link.replace(site)  # one rename(2): atomic
+
+
+def _remove_old_sites(build_dir: Path, keep: Path) -> None:
+    for old in _old_sites(build_dir, keep):
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _old_sites(build_dir: Path, keep: Path) -> Iterator[Path]:
+    for path in build_dir.glob("site*"):
+        if path.name not in {keep.name, "site"} and path.is_dir() and not path.is_symlink():
+            yield path

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from szpub import __version__, build
+from szpub.progress import Progress
 from szpub.project import ProjectError, find_project
 
 
@@ -16,15 +17,15 @@ def _build(args: argparse.Namespace) -> int:
         targets = build.plan(project, args.lang, [args.format] if args.format else None)
     except ValueError as err:
         return _fail(str(err))
-    result = build.build(project, targets, jobs=args.jobs)
-    for target_result in result.results:
-        status = "done" if target_result.ok else "FAILED"
-        print(f"{target_result.target.name}: {status}")
-        if not target_result.ok:
-            print(_indent(target_result.output), file=sys.stderr)
+    with Progress(sys.stderr) as progress:
+        result = build.build(project, targets, jobs=args.jobs, listener=progress)
+    for failed in result.failed:
+        print(f"{failed.target.name} failed:", file=sys.stderr)
+        print(_indent("\n".join(failed.errors)), file=sys.stderr)
     if not result.ok:
-        return _fail("build failed; the published site in _build/site is unchanged")
-    print(f"published {project.site}")
+        names = ", ".join(failed.target.name for failed in result.failed)
+        return _fail(f"{names} failed; the published site in _build/site is unchanged")
+    print(f"published {project.site}" if result.published else f"up to date: {project.site}")
     return 0
 
 

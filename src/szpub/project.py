@@ -30,6 +30,7 @@ class Project:
     languages: tuple[str, ...]
     slug: str
     title: str
+    updated: str = ""  # the release's ISO date-time (szpub_release["updated"]): the builds' SOURCE_DATE_EPOCH
 
     @property
     def docs(self) -> Path:
@@ -72,4 +73,5 @@ def find_project(start: Path) -> Project:
         languages=languages,
         slug=namespace.get("szpub_slug", "release"),
         title=release.get("title") or namespace.get("project", "Untitled"),
+        updated=str(release.get("updated") or ""),
     )
