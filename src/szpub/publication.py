@@ -144,8 +144,14 @@ def _latex_elements(release: Release) -> dict[str, str]:
         f"\\hypersetup{{pdftitle={{{escape(release.title)}}}, pdfauthor={{{escape(release.source)}}}, "
         f"pdfsubject={{{escape(release.subject)}}}, pdflang={{{tag}}}, pdfcreator={{szpub}}}}\n"
     )
-    # A press release, not a book: unnumbered sections, paragraphs apart rather than indented.
-    layout = "\\setcounter{secnumdepth}{0}\n\\setlength{\\parskip}{0.6\\baselineskip}\n"
+    # A press release, not a book: unnumbered sections, paragraphs apart rather than indented,
+    # and running heads that say what and whose it is on every page after the first.
+    layout = (
+        "\\setcounter{secnumdepth}{0}\n\\setlength{\\parskip}{0.6\\baselineskip}\n"
+        f"\\fancypagestyle{{normal}}{{\\fancyhf{{}}\\fancyhead[L]{{\\small\\sffamily {escape(release.title)}}}"
+        f"\\fancyhead[R]{{\\small\\sffamily {escape(release.source)} · {escape(release.date)}}}"
+        "\\fancyfoot[C]{\\small\\sffamily\\thepage}\\renewcommand{\\headrulewidth}{0.4pt}}\n"
+    )
     elements = {
         "papersize": "a4paper",
         "pointsize": "11pt",
