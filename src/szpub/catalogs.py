@@ -1,0 +1,419 @@
+"""Translators' catalogs: extract the messages, merge them into every language (update), count (stat)."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from babel import Locale
+from babel.messages.catalog import Catalog, Message
+from babel.messages.extract import extract
+from sphinx.config import eval_config_file
+from sphinx.util.tags import Tags
+
+from szpub import l10n
+from szpub.conffile import add_to_list
+from szpub.pofiles import read_catalog, render_catalog, write_catalog
+from szpub.project import Project
+from szpub.publication import publication_messages
+
+PUBLICATION = "publication"  # conf.py's szpub_release: title, source, portal, subject
+INTERFACE = "sphinx"  # the theme's words; Sphinx reads this domain ahead of its own catalogs
+PACKAGE = Path(__file__).parent
+# Sphinx's own words that the published pages show; the theme's _() calls are extracted from the templates.
+SPHINX_MESSAGES = (
+    "Please activate JavaScript to enable the search functionality.",
+    "Searching for multiple words only shows matches that contain\n    all words.",
+    "search",
+    "Search Results",
+    "Searching",
+    "Preparing search...",
+    "Hide Search Matches",
+    "Link to this heading",
+    "Link to this table",
+    "Table",
+    "continued on next page",
+    "Continued on next page",
+    "Page",
+)
+# A changed message keeps its old translation (fuzzy) when this much of its words is unchanged.
+SIMILARITY = 0.6
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+class UpdateError(Exception):
+    """Messages could not be extracted; the message carries Sphinx's output."""
+
+
+@dataclass
+class CatalogUpdate:
+    """What ``update`` did to one .po file."""
+
+    path: str
+    status: str  # created | updated | unchanged
+    added: int = 0
+    fuzzy: int = 0
+    obsolete: int = 0
+
+
+@dataclass
+class UpdateResult:
+    catalogs: list[CatalogUpdate] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for catalog in self.catalogs if catalog.status == status)
+
+
+def conf_values(project: Project) -> dict[str, Any]:
+    """conf.py's settings (the one source of the languages, the release and the figures file)."""
+    return eval_config_file(project.root / "conf.py", Tags())
+
+
+def catalog_dir(project: Project, language: str) -> Path:
+    return project.locales / language / "LC_MESSAGES"
+
+
+def relative(project: Project, path: Path) -> str:
+    """A path as users see it in messages: relative to the publication."""
+    try:
+        return path.relative_to(project.root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def is_document_catalog(name: str) -> bool:
+    return name not in (PUBLICATION, INTERFACE)
+
+
+# -- extraction ---------------------------------------------------------------------------------------------
+
+
+def templates(project: Project) -> dict[str, Catalog]:
+    """Every catalog's messages in the source language, by catalog name."""
+    conf = conf_values(project)
+    found = _document_templates(project)
+    found[PUBLICATION] = _catalog_of(
+        (message, [("conf.py", None)]) for message in publication_messages(conf.get("szpub_release") or {})
+    )
+    found[INTERFACE] = _catalog_of(_interface_messages())
+    return found
+
+
+def _catalog_of(messages: Any) -> Catalog:
+    catalog = Catalog(fuzzy=False)
+    for message, locations in messages:
+        if message in catalog:
+            catalog[message].locations.extend(loc for loc in locations if loc not in catalog[message].locations)
+        else:
+            catalog.add(message, locations=list(locations))
+    return catalog
+
+
+def _document_templates(project: Project) -> dict[str, Catalog]:
+    """Runs Sphinx's gettext builder in the source language into a temporary folder."""
+    with tempfile.TemporaryDirectory(prefix="szpub-gettext-") as temp:
+        out = Path(temp) / "pot"
+        command = [
+            sys.executable, "-m", "sphinx", "-b", "gettext", "-q", "-c", str(project.root),
+            "-D", f"language={project.source_language}", "-D", "gettext_compact=0",
+            "-d", str(Path(temp) / "doctrees"), str(project.docs), str(out),
+        ]  # fmt: skip
+        proc = subprocess.run(command, capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            raise UpdateError("extracting the messages failed:\n" + (proc.stdout + proc.stderr).strip())
+        found = {}
+        for pot in sorted(out.rglob("*.pot")):
+            name = pot.relative_to(out).with_suffix("").as_posix()
+            if name in (PUBLICATION, INTERFACE):
+                continue  # Sphinx's own template catalog; the interface catalog is built below
+            template = read_catalog(pot)
+            for message in template:
+                message.locations = [(_source_path(project, out, path), line) for path, line in message.locations]
+            found[name] = template
+    return found
+
+
+def _source_path(project: Project, out: Path, path: str) -> str:
+    return relative(project, (out / path).resolve())
+
+
+def _interface_messages() -> list[tuple[str, list[tuple[str, int | None]]]]:
+    found: list[tuple[str, list[tuple[str, int | None]]]] = []
+    sources = [(path, "jinja2.ext:babel_extract") for path in sorted((PACKAGE / "theme").rglob("*.html"))]
+    sources += [(path, "python") for path in sorted(PACKAGE.glob("*.py"))]
+    for path, method in sources:
+        where = path.relative_to(PACKAGE.parent).as_posix()
+        with path.open("rb") as file:
+            for _line, message, _comments, _context in extract(method, file, keywords={"_": None}):
+                if isinstance(message, str) and message:
+                    found.append((message, [(where, None)]))
+    found += [(message, [("sphinx", None)]) for message in SPHINX_MESSAGES]
+    return found
+
+
+# -- merging ------------------------------------------------------------------------------------------------
+
+
+def similarity(old: str, new: str) -> float:
+    """How much of two messages' words agree (0..1).
+
+    Compares word tokens, not characters, without difflib's autojunk: Babel's character matcher treats the
+    common letters of a long paragraph as junk and so misses a one-word edit.
+    """
+    a, b = _TOKEN.findall(old.lower()), _TOKEN.findall(new.lower())
+    if not a or not b:
+        return 0.0
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def _best_match(msgid: str, pool: list[Message]) -> Message | None:
+    best, score = None, SIMILARITY
+    for candidate in pool:
+        value = similarity(str(candidate.id), msgid)
+        if value >= score:
+            best, score = candidate, value
+    return best
+
+
+def _key(message: Message) -> Any:
+    return (message.id, message.context) if message.context else message.id
+
+
+def merge(old: Catalog | None, template: Catalog, new: Catalog) -> CatalogUpdate:
+    """Fills ``new`` with the template's messages, carrying the translations of ``old`` over.
+
+    A changed message takes the closest old translation, marked fuzzy; a message that went away becomes
+    obsolete (``#~``); obsolete entries are kept, or brought back when their message returns.
+    """
+    active = {_key(m): m for m in old if m.id} if old else {}
+    obsolete = dict(old.obsolete) if old else {}
+    wanted = {_key(m) for m in template if m.id}
+    pool = [
+        m
+        for m in (*active.values(), *obsolete.values())
+        if m.string and _key(m) not in wanted and isinstance(m.id, str)
+    ]
+    result = CatalogUpdate("", "")
+    used: set[Any] = set()
+    for message in template:
+        if not message.id:
+            continue
+        previous = active.get(_key(message)) or obsolete.get(_key(message))
+        entry = Message(
+            message.id, "", locations=message.locations, auto_comments=message.auto_comments, context=message.context
+        )
+        if previous is not None:
+            entry.string, entry.user_comments = previous.string, previous.user_comments
+            entry.flags |= previous.flags & {"fuzzy"}
+            entry.previous_id = previous.previous_id if previous.fuzzy else []
+        elif (match := _best_match(str(message.id), pool)) is not None:
+            entry.string, entry.user_comments, entry.previous_id = match.string, match.user_comments, [match.id]
+            entry.flags.add("fuzzy")
+            used.add(_key(match))
+            result.fuzzy += 1
+        else:
+            result.added += 1
+        new[message.id] = entry
+    for key, message in obsolete.items():
+        if key not in wanted:
+            new.obsolete[key] = message
+    for key, message in active.items():
+        if key not in wanted and key not in used:
+            message.locations = []
+            new.obsolete[key] = message
+            result.obsolete += 1
+    return result
+
+
+def _new_catalog(project: Project, language: str, name: str, old: Catalog | None) -> Catalog:
+    locale = Locale.parse(language)
+    catalog = Catalog(
+        locale=language,  # as written (zh_CN): Babel's own identifier would be zh_Hans_CN
+        project=project.slug,
+        version=(project.updated or "")[:10] or "1",
+        fuzzy=False,
+        header_comment=_header_comment(project, locale, name),
+        charset="utf-8",
+    )
+    if old is not None:
+        catalog.header_comment = old.header_comment
+        catalog.creation_date, catalog.revision_date = old.creation_date, old.revision_date
+        catalog.last_translator, catalog.language_team = old.last_translator, old.language_team
+        catalog.msgid_bugs_address = old.msgid_bugs_address
+    else:
+        catalog.language_team = f"{locale.get_display_name('en')} <>"
+    return catalog
+
+
+def _header_comment(project: Project, locale: Locale, name: str) -> str:
+    language = locale.get_display_name("en")
+    return (
+        f"# {language} translation of {project.title!r}: the {name} catalog.\n"
+        "# Kept up to date by `szpub update`; translators edit the msgstr lines (see the translators' guide)."
+    )
+
+
+# -- update -------------------------------------------------------------------------------------------------
+
+
+def update_catalogs(project: Project, languages: list[str] | None = None) -> UpdateResult:
+    """Brings every language's catalogs up to date with the sources; writes nothing if a catalog is broken."""
+    languages = languages if languages is not None else list(project.target_languages)
+    olds = {language: read_language(project, language) for language in languages}  # CatalogError before any write
+    found = templates(project)
+    planned: list[tuple[Path, bytes, CatalogUpdate]] = []
+    for language in languages:
+        names = sorted(set(found) | set(olds[language]), key=_catalog_order)
+        for name in names:
+            path = catalog_dir(project, language) / f"{name}.po"
+            planned.append(
+                _update_one(project, language, name, olds[language].get(name), found.get(name, Catalog()), path)
+            )
+    result = UpdateResult()
+    for path, data, update in planned:
+        changed = write_catalog(path, data)
+        if update.status != "created":
+            update.status = "updated" if changed else "unchanged"
+        result.catalogs.append(update)
+    return result
+
+
+def _catalog_order(name: str) -> tuple[int, str]:
+    return (name in (PUBLICATION, INTERFACE), name)
+
+
+def _update_one(
+    project: Project, language: str, name: str, old: Catalog | None, template: Catalog, path: Path
+) -> tuple[Path, bytes, CatalogUpdate]:
+    new = _new_catalog(project, language, name, old)
+    update = merge(old, template, new)
+    update.path, update.status = relative(project, path), "created" if old is None else ""
+    python_format = not is_document_catalog(name)
+    data = render_catalog(new, python_format=python_format)
+    if old is not None:
+        before = _new_catalog(project, language, name, old)
+        for message in old:
+            if message.id:
+                before[message.id] = message
+        before.obsolete.update(old.obsolete)
+        if render_catalog(before, python_format=python_format) != data:  # the messages changed
+            new.creation_date = datetime.now(UTC).replace(second=0, microsecond=0)
+            data = render_catalog(new, python_format=python_format)
+    return path, data, update
+
+
+def read_language(project: Project, language: str) -> dict[str, Catalog]:
+    """A language's catalogs by name; CatalogError naming file and line for the first broken one."""
+    folder = catalog_dir(project, language)
+    found = {}
+    for path in sorted(folder.rglob("*.po")) if folder.is_dir() else []:
+        name = path.relative_to(folder).with_suffix("").as_posix()
+        found[name] = read_catalog(path, locale=language, shown=relative(project, path))
+    return found
+
+
+# -- statistics ---------------------------------------------------------------------------------------------
+
+_WORD = re.compile(r"\w+")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+_ROLE = re.compile(r"\{[\w:-]+\}`[^`]*`")
+
+
+@dataclass
+class CatalogStat:
+    """Messages and words of one catalog by state; ``target`` counts the translations (characters for CJK)."""
+
+    path: str
+    language: str
+    translated: int = 0
+    fuzzy: int = 0
+    untranslated: int = 0
+    words: dict[str, int] = field(default_factory=lambda: {"translated": 0, "fuzzy": 0, "untranslated": 0})
+    target: int = 0
+    target_unit: str = "words"
+
+    @property
+    def total(self) -> int:
+        return self.translated + self.fuzzy + self.untranslated
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.translated / self.total if self.total else 100.0
+
+    def add(self, other: CatalogStat) -> None:
+        self.translated += other.translated
+        self.fuzzy += other.fuzzy
+        self.untranslated += other.untranslated
+        self.target += other.target
+        for state, count in other.words.items():
+            self.words[state] += count
+
+
+def count_words(text: str) -> int:
+    """Words of a message; each figure (role) is one word, each CJK character is one."""
+    text = _ROLE.sub(" x ", text)
+    cjk = len(_CJK.findall(text))
+    return cjk + len(_WORD.findall(_CJK.sub(" ", text)))
+
+
+def uses_characters(language: str) -> bool:
+    return Locale.parse(language).language in ("zh", "ja", "ko")
+
+
+def catalog_stat(path: str, language: str, catalog: Catalog) -> CatalogStat:
+    stat = CatalogStat(path, language, target_unit="characters" if uses_characters(language) else "words")
+    for message in catalog:
+        if not message.id or not isinstance(message.id, str):
+            continue
+        state = "fuzzy" if message.fuzzy and message.string else "translated" if message.string else "untranslated"
+        setattr(stat, state, getattr(stat, state) + 1)
+        stat.words[state] += count_words(message.id)
+        if state == "translated":
+            stat.target += count_words(str(message.string))
+    return stat
+
+
+def stat_catalogs(project: Project, languages: list[str] | None = None) -> list[CatalogStat]:
+    """Statistics of every catalog of the languages (all target languages by default)."""
+    stats = []
+    for language in languages if languages is not None else project.target_languages:
+        folder = catalog_dir(project, language)
+        for name, catalog in read_language(project, language).items():
+            stats.append(catalog_stat(relative(project, folder / f"{name}.po"), language, catalog))
+    return stats
+
+
+# -- languages ----------------------------------------------------------------------------------------------
+
+
+def normalize_language(language: str) -> str:
+    """Sphinx's code of a Babel locale (``zh-TW`` -> ``zh_TW``); ValueError if Babel does not know it."""
+    return str(l10n.parse_locale(language.replace("-", "_")))
+
+
+@dataclass
+class AddLanguageResult:
+    language: str
+    configured: bool  # conf.py's szpub_languages was changed
+    catalogs: UpdateResult
+
+
+def add_language(project: Project, language: str) -> AddLanguageResult:
+    """Creates the language's catalogs (untranslated) and adds it to conf.py's ``szpub_languages``."""
+    code = normalize_language(language)
+    if code == project.source_language:
+        raise ValueError(f"{code} is the source language; it needs no catalogs")
+    conf = project.root / "conf.py"
+    text = conf.read_text(encoding="utf-8")
+    new_text = add_to_list(text, "szpub_languages", code, default=list(project.languages))  # ValueError before writing
+    catalogs = update_catalogs(project, [code])
+    if new_text != text:
+        conf.write_text(new_text, encoding="utf-8")
+    return AddLanguageResult(code, new_text != text, catalogs)

@@ -1,0 +1,334 @@
+"""Translation QA: each check is a small function over one message; ``run_checks`` runs them all.
+
+A check takes the message and the context and returns what is wrong, one sentence per problem.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from babel.messages.catalog import Catalog
+
+from szpub.catalogs import catalog_dir, conf_values, is_document_catalog, relative, uses_characters
+from szpub.facts import Fact, FactsError, load_facts
+from szpub.pofiles import CatalogError, read_catalog
+from szpub.project import Project
+from szpub.translations import raw_html
+
+GLOSSARY = "glossary.csv"  # in locales/: one column per language, accepted forms separated by " | "
+FACT_ROLES = ("fact", "fact-value", "fact-citations")
+_CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HALF_WIDTH = re.compile(rf"(?<=[{_CJK}])\s?[,.;:!?()]|[,.;:!?()]\s?(?=[{_CJK}])")
+_URL = re.compile(r"https?://[^\s)>\]]+")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+# Markup characters that survive rendering only when the markup failed (CommonMark next to CJK punctuation).
+_LEFTOVERS = ("**", "__", "*", "`", "[", "]", "{", "}")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem: ``file.po:LINE: [check] message: "msgid"``."""
+
+    path: str
+    line: int
+    check: str
+    message: str
+    msgid: str = ""
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        level = "" if self.severity == "error" else f"{self.severity}: "
+        quoted = f': "{_shorten(self.msgid)}"' if self.msgid else ""
+        return f"{self.path}:{self.line}: [{self.check}] {level}{self.message}{quoted}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class CheckResult:
+    findings: list[Finding] = field(default_factory=list)
+    catalogs: int = 0
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [finding for finding in self.findings if finding.severity == "error"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass(frozen=True)
+class Term:
+    english: str
+    forms: dict[str, tuple[str, ...]]  # language -> accepted translations
+
+
+@dataclass
+class Context:
+    language: str
+    document: bool  # a MyST document catalog, as opposed to publication.po / sphinx.po
+    facts: dict[str, Fact] | None = None
+    glossary: list[Term] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Markup:
+    """The inline markup of a MyST message, as MyST's own parser reads it."""
+
+    roles: list[str]
+    code: list[str]
+    links: list[str]
+    emphasis: Counter[str]
+    text: str
+
+
+def _shorten(text: str, width: int = 60) -> str:
+    text = text.replace("\n", "\\n")
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@cache
+def _parser() -> Any:
+    from markdown_it.renderer import RendererHTML
+    from myst_parser.config.main import MdParserConfig
+    from myst_parser.parsers.mdit import create_md_parser
+
+    return create_md_parser(MdParserConfig(), RendererHTML)
+
+
+@cache
+def markup(text: str) -> Markup:
+    roles, code, links, texts = [], [], [], []
+    emphasis: Counter[str] = Counter()
+    for block in _parser().parse(text):
+        for token in block.children or []:
+            if token.type == "myst_role":
+                roles.append(f"{{{token.meta['name']}}}`{token.content}`")
+            elif token.type == "code_inline":
+                code.append(token.content)
+            elif token.type == "link_open":
+                links.append(str(token.attrGet("href")))
+            elif token.type in ("strong_open", "em_open"):
+                emphasis[token.type.removesuffix("_open")] += 1
+            elif token.type == "text":
+                texts.append(token.content)
+    text_only = "".join(texts)
+    links += _URL.findall(text_only)
+    return Markup(roles, code, links, emphasis, text_only)
+
+
+def _differences(what: str, source: list[str], translation: list[str]) -> list[str]:
+    missing = list((Counter(source) - Counter(translation)).elements())
+    extra = list((Counter(translation) - Counter(source)).elements())
+    problems = [f"{what} {item!r} of the source is missing or changed" for item in missing]
+    problems += [f"{what} {item!r} is not in the source" for item in extra]
+    return problems
+
+
+# -- the checks: (msgid, msgstr, context) -> problems -------------------------------------------------------
+
+
+def check_roles(msgid: str, msgstr: str, context: Context) -> list[str]:
+    """Roles ({fact}`id`, {period}`2023`, ...) must be copied exactly: they are the figures."""
+    return _differences("role", markup(msgid).roles, markup(msgstr).roles) if context.document else []
+
+
+def check_facts(msgid: str, msgstr: str, context: Context) -> list[str]:
+    """A figure role must name a figure of the data file."""
+    if not context.document or context.facts is None:
+        return []
+    problems = []
+    for role in markup(msgstr).roles:
+        name, _, fact_id = role[1:-1].partition("}`")
+        if name in FACT_ROLES and fact_id.strip() not in context.facts:
+            problems.append(f"unknown figure {fact_id!r} in {role}: use an id of the figures file")
+    return problems
+
+
+def check_links(msgid: str, msgstr: str, context: Context) -> list[str]:
+    """Links keep their targets: the URL or document of the source, nothing added."""
+    return _differences("link", markup(msgid).links, markup(msgstr).links) if context.document else []
+
+
+def check_code(msgid: str, msgstr: str, context: Context) -> list[str]:
+    """Inline code is never translated."""
+    return _differences("inline code", markup(msgid).code, markup(msgstr).code) if context.document else []
+
+
+def check_markup(msgid: str, msgstr: str, context: Context) -> list[str]:
+    """Bold and italic: as many spans as the source has, no more."""
+    if not context.document:
+        return []
+    source, translation = markup(msgid).emphasis, markup(msgstr).emphasis
+    return [
+        f"{kind} spans: {translation[kind]} in the translation, {source[kind]} in the source"
+        for kind in ("strong", "em")
+        if source[kind] != translation[kind]
+    ]
+
+
+def check_unrendered(msgid: str, msgstr: str, context: Context) -> list[str]:
+    """Markup that does not render stays as literal characters (``**`` next to CJK punctuation)."""
+    if not context.document:
+        return []
+    source, translation = markup(msgid).text, markup(msgstr).text
+    found = []
+    for marker in _LEFTOVERS:
+        if translation.count(marker) > source.count(marker) and not any(marker in other for other in found):
+            found.append(marker)
+    return [f"{marker!r} does not render and would be shown as is: check the markup around it" for marker in found]
+
+
+def check_html(msgid: str, msgstr: str, context: Context) -> list[str]:
+    """Raw HTML is never published from a translation (the build refuses it too)."""
+    return [f"raw HTML {snippet!r} that the source lacks" for snippet in raw_html(msgid, msgstr)]
+
+
+def check_glossary(msgid: str, msgstr: str, context: Context) -> list[str]:
+    """Where the source has a term of the glossary, the translation has its agreed form."""
+    problems = []
+    for term in context.glossary:
+        forms = term.forms.get(context.language)
+        if forms and _has_term(msgid, term.english) and not any(form in msgstr for form in forms):
+            problems.append(f"glossary: {term.english!r} is translated as {' or '.join(map(repr, forms))}")
+    return problems
+
+
+@cache
+def _term_pattern(english: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(english)}(?!\w)", re.IGNORECASE)
+
+
+def _has_term(text: str, english: str) -> bool:
+    return bool(_term_pattern(english).search(text.replace("\n", " ")))
+
+
+def check_punctuation(msgid: str, msgstr: str, context: Context) -> list[str]:
+    """Next to Chinese (or Japanese) characters, punctuation is full-width (U+3002, U+FF0C, ...)."""
+    if not uses_characters(context.language) or context.language.startswith("ko"):
+        return []
+    plain = _without_markup(msgstr)
+    marks = sorted({match.strip() for match in _HALF_WIDTH.findall(plain)})
+    return [f"half-width {mark!r} next to Chinese characters: use the full-width form" for mark in marks]
+
+
+def _without_markup(text: str) -> str:
+    text = re.sub(r"\{[\w:-]+\}`[^`]*`|`[^`]*`", " ", text)
+    return _URL.sub(" ", text)
+
+
+def check_identical(msgid: str, msgstr: str, context: Context) -> list[str]:
+    """A msgstr equal to its msgid, where the msgid has words to translate."""
+    if msgstr.strip() != msgid.strip() or not _LATIN_WORD.search(_without_markup(msgid)):
+        return []
+    return ["the translation is identical to the source: translate it"]
+
+
+CHECKS: dict[str, Callable[[str, str, Context], list[str]]] = {
+    "roles": check_roles,
+    "facts": check_facts,
+    "links": check_links,
+    "code": check_code,
+    "markup": check_markup,
+    "unrendered": check_unrendered,
+    "html": check_html,
+    "glossary": check_glossary,
+    "punctuation": check_punctuation,
+    "identical": check_identical,
+}
+
+
+# -- running them -------------------------------------------------------------------------------------------
+
+
+def check_catalog(path: str, catalog: Catalog, context: Context, *, release: bool = True) -> list[Finding]:
+    """Every check over one catalog; untranslated and fuzzy messages are errors in a release."""
+    findings = []
+    pending = "error" if release else "warning"
+    for message in catalog:
+        if not message.id or not isinstance(message.id, str):
+            continue
+        msgid, msgstr = message.id, str(message.string or "")
+        if not msgstr:
+            findings.append(Finding(path, message.lineno, "untranslated", "not translated yet", msgid, pending))
+            continue
+        if message.fuzzy:
+            findings.append(
+                Finding(path, message.lineno, "fuzzy", "fuzzy: review it, then remove the fuzzy flag", msgid, pending)
+            )
+            continue
+        for name, check in CHECKS.items():
+            findings += [
+                Finding(path, message.lineno, name, problem, msgid) for problem in check(msgid, msgstr, context)
+            ]
+    return findings
+
+
+def load_glossary(path: Path) -> list[Term]:
+    """The term base; CatalogError (file:line) for a malformed row."""
+    if not path.is_file():
+        return []
+    terms = []
+    with path.open(encoding="utf-8", newline="") as file:
+        rows = csv.DictReader(file)
+        if not rows.fieldnames or "en" not in rows.fieldnames:
+            raise CatalogError(path, 1, "the glossary's first row must name the columns, starting with 'en'")
+        for row in rows:
+            if None in row or not row.get("en"):
+                raise CatalogError(path, rows.line_num, "each row needs the English term and no extra columns")
+            forms = {
+                lang: tuple(f.strip() for f in value.split("|") if f.strip())
+                for lang, value in row.items()
+                if lang not in ("en", "note") and value
+            }
+            terms.append(Term(row["en"].strip(), forms))
+    return terms
+
+
+def _facts(project: Project, findings: list[Finding]) -> dict[str, Fact] | None:
+    path = project.docs / (conf_values(project).get("szpub_figures") or "figures.yaml")
+    try:
+        return load_facts(path)
+    except FactsError as err:
+        findings.append(Finding(relative(project, path), 1, "facts", str(err)))
+        return None
+
+
+def run_checks(project: Project, languages: list[str] | None = None, *, release: bool = True) -> CheckResult:
+    """Every check over every catalog of the languages (all target languages by default)."""
+    result = CheckResult()
+    facts = _facts(project, result.findings)
+    glossary_path = project.locales / GLOSSARY
+    try:
+        glossary = load_glossary(glossary_path)
+    except CatalogError as err:
+        result.findings.append(Finding(relative(project, glossary_path), err.line, "glossary", err.problem))
+        glossary = []
+    for language in languages if languages is not None else project.target_languages:
+        folder = catalog_dir(project, language)
+        if not folder.is_dir():
+            result.findings.append(
+                Finding(relative(project, folder), 1, "syntax", f"no catalogs for {language}: run szpub update")
+            )
+            continue
+        for path in sorted(folder.rglob("*.po")):
+            shown = relative(project, path)
+            result.catalogs += 1
+            try:
+                catalog = read_catalog(path, locale=language, shown=shown)
+            except CatalogError as err:
+                result.findings.append(Finding(err.path, err.line, "syntax", err.problem))
+                continue
+            name = path.relative_to(folder).with_suffix("").as_posix()
+            context = Context(language, is_document_catalog(name), facts, glossary)
+            result.findings += check_catalog(shown, catalog, context, release=release)
+    return result
