@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from szpub import __version__, build
+from szpub.catalog_commands import add_commands, preflight
 from szpub.progress import Progress
 from szpub.project import ProjectError, find_project
 
@@ -17,6 +18,8 @@ def _build(args: argparse.Namespace) -> int:
         targets = build.plan(project, args.lang, [args.format] if args.format else None)
     except ValueError as err:
         return _fail(str(err))
+    if not preflight(project, [target.language for target in targets], release=not args.draft):
+        return 1
     with Progress(sys.stderr) as progress:
         result = build.build(project, targets, jobs=args.jobs, listener=progress)
     for failed in result.failed:
@@ -46,7 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     build_parser.add_argument("--lang", action="append", help="build only this language (repeatable)")
     build_parser.add_argument("--format", choices=build.FORMATS, help="build only this format")
     build_parser.add_argument("-j", "--jobs", type=int, default=0, help="parallel targets (default: one per core)")
+    build_parser.add_argument("--draft", action="store_true", help="build partly translated languages (untranslated text in the source language)")
     build_parser.set_defaults(func=_build)
+    add_commands(commands)
     return parser
 
 

@@ -8,6 +8,7 @@ from szpub import __version__
 from szpub.appendix import setup_figures
 from szpub.publication import setup_publication
 from szpub.site import setup_site
+from szpub.translations import setup_translations
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -18,4 +19,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_publication(app)
     setup_figures(app)
     setup_site(app)
+    setup_translations(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
