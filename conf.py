@@ -10,6 +10,8 @@ locale_dirs = [str(Path(__file__).parent / "locales")]  # absolute: Sphinx resol
 gettext_compact = False
 
 szpub_slug = "shenzhen-opening-up-2024-01-26"
+# Where _build/site is published: hreflang, canonical and sitemap.xml URLs start here (replace before publishing).
+szpub_base_url = "https://example.org/shenzhen-opening-up-2024-01-26/"
 szpub_release = {
     "title": "City to advance higher-level opening up",
     "source": "Shenzhen Daily",

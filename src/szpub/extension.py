@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from szpub import __version__
 from szpub.appendix import setup_figures
 from szpub.publication import setup_publication
+from szpub.search import setup_search
 from szpub.site import setup_site
 from szpub.translations import setup_translations
 
@@ -19,5 +20,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_publication(app)
     setup_figures(app)
     setup_site(app)
+    setup_search(app)
     setup_translations(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -31,6 +31,7 @@ class Project:
     slug: str
     title: str
     updated: str = ""  # the release's ISO date-time (szpub_release["updated"]): the builds' SOURCE_DATE_EPOCH
+    base_url: str = ""  # szpub_base_url: where the site is published (sitemap.xml's absolute URLs)
 
     @property
     def docs(self) -> Path:
@@ -74,4 +75,5 @@ def find_project(start: Path) -> Project:
         slug=namespace.get("szpub_slug", "release"),
         title=release.get("title") or namespace.get("project", "Untitled"),
         updated=str(release.get("updated") or ""),
+        base_url=str(namespace.get("szpub_base_url") or ""),
     )

@@ -1,17 +1,49 @@
-"""The reader's site: the szpub theme, the language switcher and the links to each language's PDF."""
+"""The reader's site: the szpub theme, the language switcher, hreflang alternates, page metadata and downloads."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from babel.core import get_global
+from docutils import nodes
+from sphinx.locale import get_translation
+
 from szpub import l10n
 from szpub.project import pdf_stem
+from szpub.publication import load_release
+from szpub.siteroot import ROOT_DOC, normalize_base_url, page_alternates
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
+_ = get_translation("sphinx")
+
 THEME_DIR = Path(__file__).parent / "theme" / "szpub"
+DESCRIPTION_LENGTH = 160
+
+
+@dataclass(frozen=True)
+class Alternate:
+    """The current page in one published language."""
+
+    code: str
+    tag: str
+    name: str
+    url: str
+    current: bool
+    folder: str
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file the page offers: the PDF, and (from the figures feature) the data files."""
+
+    label: str
+    url: str
+    kind: str
 
 
 def languages(app: Sphinx) -> list[str]:
@@ -19,21 +51,64 @@ def languages(app: Sphinx) -> list[str]:
     return list(app.config.szpub_languages or [app.config.language])
 
 
+def og_locale(language: str) -> str:
+    """OpenGraph's locale form, with the likely territory when the code has none: ``en`` -> ``en_US``."""
+    locale = l10n.parse_locale(language)
+    territory = locale.territory
+    if not territory:
+        likely = get_global("likely_subtags").get(locale.language, "")
+        territory = likely.split("_")[-1] if likely.count("_") else ""
+    return f"{locale.language}_{territory}" if territory else locale.language
+
+
+def page_description(doctree: nodes.document | None, fallback: str) -> str:
+    """The page's first paragraph of prose (the byline skipped), shortened for search results and cards."""
+    text = ""
+    if doctree is not None:
+        for paragraph in doctree.findall(nodes.paragraph):
+            if "szpub-byline" not in paragraph["classes"]:
+                text = paragraph.astext()
+                break
+    text = re.sub(r"\s+", " ", text).strip() or fallback
+    if len(text) <= DESCRIPTION_LENGTH:
+        return text
+    return text[: DESCRIPTION_LENGTH - 1].rstrip() + "…"
+
+
 def on_html_page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
     to_root = "../" * (pagename.count("/") + 1)
     current = app.config.language
+    published = languages(app)
     context["szpub_lang_tag"] = l10n.bcp47(current)
     context["szpub_alternates"] = [
-        {
-            "code": code,
-            "tag": l10n.bcp47(code),
-            "name": l10n.self_name(code),
-            "url": f"{to_root}{l10n.folder_name(code)}/{pagename}.html",
-            "current": code == current,
-        }
-        for code in languages(app)
+        Alternate(code, l10n.bcp47(code), l10n.self_name(code), url, code == current, l10n.folder_name(code))
+        for code, (_tag, url) in zip(published, page_alternates(pagename, published, to_root), strict=False)
     ]
-    context["szpub_pdf"] = to_root[3:] + pdf_stem(app.config.szpub_slug, app.config.language) + ".pdf"
+    base_url = normalize_base_url(app.config.szpub_base_url)
+    context["szpub_hreflang"] = page_alternates(pagename, published, base_url or to_root)
+    context["szpub_og_locale"] = og_locale(current)
+    context["szpub_og_alternates"] = [og_locale(code) for code in published if code != current]
+    if base_url:
+        context["szpub_og_url"] = f"{base_url}{l10n.folder_name(current)}/{pagename}.html"
+    context["szpub_description"] = page_description(doctree, load_release(app.config).subject)
+    context["szpub_is_root"] = pagename == ROOT_DOC
+    # docutils adds a second viewport tag to the one basic/layout.html writes
+    context["metatags"] = re.sub(r'<meta name="viewport"[^>]*>\n?', "", context.get("metatags", ""))
+    # Other features (the figures' data files) add theirs from a later html-page-context handler.
+    pdf = to_root[3:] + pdf_stem(app.config.szpub_slug, current) + ".pdf"
+    context["szpub_pdf"] = pdf
+    context["szpub_downloads"] = [Download(str(_("Download PDF")), pdf, "pdf"), *data_downloads(app, to_root[3:])]
+
+
+def data_downloads(app: Sphinx, to_root: str) -> list[Download]:
+    """The figures as CSV and JSON (written by the figures feature beside the pages), when there are figures."""
+    figures = getattr(app.config, "szpub_figures", "")
+    if not figures or not Path(app.srcdir, figures).is_file():
+        return []
+    from szpub.appendix import download_name
+
+    labels = {"csv": _("Figures (CSV)"), "json": _("Figures (JSON)")}
+    return [Download(str(label), to_root + download_name(app.config, kind), kind) for kind, label in labels.items()]
 
 
 def on_config_inited(app: Sphinx, config: Any) -> None:
@@ -42,10 +117,22 @@ def on_config_inited(app: Sphinx, config: Any) -> None:
     config.html_show_sourcelink = False
     config.html_copy_source = False
     config.html_show_sphinx = False
+    config.html_use_index = False  # a press release has no index entries; genindex would be an empty page
+    base_url = normalize_base_url(config.szpub_base_url)
+    if base_url and not config.html_baseurl:  # gives every page its <link rel="canonical">
+        config.html_baseurl = f"{base_url}{l10n.folder_name(config.language)}/"
+
+
+def on_builder_inited(app: Sphinx) -> None:
+    # Sphinx creates an empty _sources/ whenever the builder's class attribute says so, whatever the config
+    if hasattr(app.builder, "copysource"):
+        app.builder.copysource = app.config.html_copy_source
 
 
 def setup_site(app: Sphinx) -> None:
     app.add_config_value("szpub_languages", [], "env", types=frozenset({list}))
+    app.add_config_value("szpub_base_url", "", "html", types=frozenset({str}))
     app.add_html_theme("szpub", str(THEME_DIR))
     app.connect("config-inited", on_config_inited, priority=600)
+    app.connect("builder-inited", on_builder_inited)
     app.connect("html-page-context", on_html_page_context)

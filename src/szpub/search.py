@@ -1,0 +1,135 @@
+"""Search in every language: a Chinese index that works in the browser, and search interface strings from sphinx.po."""
+
+from __future__ import annotations
+
+import json
+import logging as std_logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import sphinx
+from babel.messages.pofile import read_po
+from sphinx.search.zh import SearchChinese
+from sphinx.util import logging
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+logger = logging.getLogger(__name__)
+
+_SPHINX_DIR = Path(sphinx.__file__).parent
+_JS_PREFIX = "Documentation.addTranslations("
+
+
+def _english_stemmer_js() -> str:
+    """Sphinx's minified Snowball English stemmer, exposed as the ``Stemmer`` that searchtools.js expects."""
+    js_dir = _SPHINX_DIR / "search" / "minified-js"
+    parts = [(js_dir / name).read_text(encoding="utf-8") for name in ("base-stemmer.js", "english-stemmer.js")]
+    return "\n".join([*parts, "window.Stemmer = EnglishStemmer;"])
+
+
+class SearchChineseStemmed(SearchChinese):
+    """Sphinx's Chinese search (jieba words, English-stemmed Latin words) with a browser stemmer that exists.
+
+    Sphinx 9.0.x ships ``english-stemmer.js`` for Chinese but ends language_data.js with
+    ``window.Stemmer = ChineseStemmer``, a name nothing defines, so the search page throws. The same
+    English stemmer the index uses (Snowball, as in Python) is inlined here under the right name.
+    """
+
+    js_stemmer_rawcode = ""
+    js_stemmer_code = _english_stemmer_js()
+
+
+def quiet_jieba() -> None:
+    """jieba logs its dictionary loading at DEBUG level to stderr on every build."""
+    try:
+        import jieba
+    except ImportError:
+        return
+    jieba.setLogLevel(std_logging.WARNING)
+
+
+def _has_jieba() -> bool:
+    try:
+        import jieba  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def catalog_messages(po_file: Path) -> tuple[dict[str, str | list[str]], str]:
+    """A sphinx.po's translated, non-fuzzy messages as translations.js holds them, and its plural expression."""
+    with po_file.open("rb") as file:
+        catalog = read_po(file)
+    messages: dict[str, str | list[str]] = {}
+    for message in catalog:
+        if not message.id or message.fuzzy:
+            continue
+        if isinstance(message.id, tuple | list):
+            strings = [str(string) for string in message.string or ()]
+            if strings and all(strings):
+                messages[message.id[0]] = strings
+        elif message.string:
+            messages[message.id] = str(message.string)
+    return messages, catalog.plural_expr
+
+
+def builtin_translations(language: str) -> dict[str, Any]:
+    """Sphinx's own translations.js content for the language, or an empty catalog."""
+    js_file = _SPHINX_DIR / "locale" / language / "LC_MESSAGES" / "sphinx.js"
+    if not js_file.is_file():
+        return {"messages": {}, "plural_expr": "0", "locale": language}
+    text = js_file.read_text(encoding="utf-8").strip()
+    return json.loads(text.removeprefix(_JS_PREFIX).removesuffix(";").removesuffix(")"))
+
+
+def interface_catalogs(app: Sphinx) -> list[Path]:
+    """The project's sphinx.po files for the build's language (the translators' interface strings)."""
+    language = app.config.language
+    found = (Path(folder, language, "LC_MESSAGES", "sphinx.po") for folder in app.config.locale_dirs)
+    return [path for path in found if path.is_file()]
+
+
+def translations_js(app: Sphinx) -> str | None:
+    """translations.js: Sphinx's catalog for the language, overridden by the project's sphinx.po."""
+    catalogs = interface_catalogs(app)
+    if not catalogs:
+        return None
+    data = builtin_translations(app.config.language)
+    for po_file in reversed(catalogs):  # the first locale dir wins, as in Sphinx
+        messages, plural_expr = catalog_messages(po_file)
+        data["messages"].update(messages)
+        data["plural_expr"] = plural_expr or data["plural_expr"]
+    return f"{_JS_PREFIX}{json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)});\n"
+
+
+def on_builder_inited(app: Sphinx) -> None:
+    if app.builder.format != "html":
+        return
+    if app.config.language.startswith("zh") and not _has_jieba():
+        logger.warning(
+            "jieba is not installed: the Chinese search index will hold no Chinese words (pip install jieba)",
+            type="szpub",
+            subtype="search",
+        )
+    builtin = _SPHINX_DIR / "locale" / app.config.language / "LC_MESSAGES" / "sphinx.js"
+    if interface_catalogs(app) and not builtin.is_file():
+        app.add_js_file("translations.js")  # Sphinx links it only when it finds a sphinx.js
+
+
+def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
+    """Replaces the translations.js Sphinx copied with one made from the project's catalogs."""
+    if exception is not None or app.builder.format != "html":
+        return
+    content = translations_js(app)
+    if content is not None:
+        static = Path(app.outdir, "_static")
+        static.mkdir(parents=True, exist_ok=True)
+        (static / "translations.js").write_text(content, encoding="utf-8")
+
+
+def setup_search(app: Sphinx) -> None:
+    quiet_jieba()
+    app.add_search_language(SearchChineseStemmed)
+    app.connect("builder-inited", on_builder_inited)
+    app.connect("build-finished", on_build_finished)

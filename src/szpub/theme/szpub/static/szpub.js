@@ -1,0 +1,41 @@
+/* szpub: remembers the reader's explicit choice of language; the site's root sends readers to their language. */
+"use strict";
+
+const SZPUB_LANGUAGE_KEY = "szpub-language";
+
+/* A click on a language link (the switcher on every page, the links of the root) is an explicit choice. */
+document.addEventListener("click", (event) => {
+  const link = event.target.closest && event.target.closest("a[data-szpub-lang]");
+  if (!link) return;
+  try {
+    localStorage.setItem(SZPUB_LANGUAGE_KEY, link.dataset.szpubLang);
+  } catch (error) {
+    /* storage disabled: the choice is simply not remembered */
+  }
+});
+
+/* The published folder for the reader: a remembered choice, else the first preferred language
+   published (exact tag, then same primary language: zh-TW still reads zh-CN), else the source. */
+function szpubBestLanguage(choices, sourceFolder, preferred) {
+  let remembered = null;
+  try {
+    remembered = localStorage.getItem(SZPUB_LANGUAGE_KEY);
+  } catch (error) {
+    remembered = null;
+  }
+  if (choices.some((choice) => choice.folder === remembered)) return remembered;
+  for (const wanted of preferred.map((tag) => tag.toLowerCase())) {
+    const exact = choices.find((choice) => choice.tag.toLowerCase() === wanted);
+    if (exact) return exact.folder;
+    const primary = wanted.split("-")[0];
+    const close = choices.find((choice) => choice.tag.toLowerCase().split("-")[0] === primary);
+    if (close) return close.folder;
+  }
+  return sourceFolder;
+}
+
+function szpubGoToBestLanguage(choices, sourceFolder) {
+  const preferred = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || ""];
+  const folder = szpubBestLanguage(choices, sourceFolder, Array.from(preferred));
+  window.location.replace(folder + "/index.html" + window.location.hash);
+}

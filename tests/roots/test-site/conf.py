@@ -1,0 +1,18 @@
+from pathlib import Path
+
+extensions = ["szpub"]
+language = "en"
+szpub_languages = ["en", "zh_CN"]
+locale_dirs = [str(Path(__file__).parent / "locales")]
+gettext_compact = False
+szpub_slug = "site"
+szpub_base_url = "https://news.example/releases/site"
+szpub_release = {
+    "title": "Test release",
+    "source": "Test Daily",
+    "portal": "Test Portal",
+    "updated": "2024-01-26T10:01:00+08:00",
+    "subject": "The reader's site in two languages",
+}
+szpub_figures = "figures.yaml"
+exclude_patterns = ["figures.yaml", "locales"]
