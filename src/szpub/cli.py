@@ -32,6 +32,24 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ingest(args: argparse.Namespace) -> int:
+    from szpub import ingest
+
+    try:
+        plan = ingest.prepare(args.release, args.sections, args.lang)
+        if args.dry_run:
+            print("\n".join(ingest.describe(plan)))
+            return 0
+        if args.out is None:
+            return _fail("ingest: --out DIR is required (or --dry-run)")
+        result = ingest.write_publication(plan, args.out, force=args.force)
+    except ingest.IngestError as err:
+        return _fail(str(err))
+    print(f"wrote {result.out}: {len(result.sections)} sections, {result.figures} figures, "
+          f"{len(result.catalogs)} catalogs; run `szpub build` there")
+    return 0
+
+
 def _indent(text: str) -> str:
     return "\n".join("    " + line for line in text.splitlines())
 
@@ -52,6 +70,14 @@ def _parser() -> argparse.ArgumentParser:
     build_parser.add_argument("--draft", action="store_true", help="build partly translated languages (untranslated text in the source language)")
     build_parser.set_defaults(func=_build)
     add_commands(commands)
+    ingest_parser = commands.add_parser("ingest", help="turn a plain-text release into a publication in DIR")
+    ingest_parser.add_argument("release", type=Path, metavar="RELEASE.txt", help="the release as received")
+    ingest_parser.add_argument("--out", type=Path, metavar="DIR", help="where to write the publication")
+    ingest_parser.add_argument("--sections", type=Path, metavar="FILE", help="a section map (default: szpub's)")
+    ingest_parser.add_argument("--lang", action="append", help="a target language (repeatable; default: zh_CN)")
+    ingest_parser.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
+    ingest_parser.add_argument("--force", action="store_true", help="replace the publication in a non-empty DIR")
+    ingest_parser.set_defaults(func=_ingest)
     return parser
 
 

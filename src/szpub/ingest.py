@@ -362,7 +362,7 @@ def describe(plan: Plan) -> list[str]:
 # --- figures --------------------------------------------------------------------------------------------------
 
 _NUMBER = re.compile(
-    r"(?<![\w.,:/$¥-])(?P<number>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<fraction>\d+))?"
+    r"(?<![\w.,:/-])(?P<number>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<fraction>\d+))?"
     r"(?:(?P<percent>\s?%|\s(?:percent|per cent)\b)|\s(?P<scale>thousand|million|billion|trillion)\b)?"
     r"(?![\w%]|[.,:/-]\d)"
 )
@@ -421,7 +421,9 @@ def find_figures(paragraph: Paragraph, section: str, updated: dt.datetime, taken
             before = found[index - 1].end if index and found[index - 1].start >= sentence_start else sentence_start
             following = found[index + 1].start if index + 1 < len(found) else sentence_end
             clause = (before, min(following, sentence_end))
-            figures.append(_figure(text, item, clause, section, period, trailing.get(index, ""), paragraph, taken))
+            figure = _figure(text, item, clause, section, period, trailing.get(index, ""), paragraph, taken,
+                             after_figure=before != sentence_start)
+            figures.append(figure)
             taken = taken | {figures[-1].id}
     return figures
 
@@ -470,6 +472,8 @@ def _noun_phrase(text: str) -> str:
         bare = word.rstrip(".,;:!?)\"\u201d\u2019")
         if not re.fullmatch("[A-Za-z][\\w'\u2019-]*", bare) or (bare.lower() in _STOP and bare.lower() != "and"):
             break
+        if bare.lower() in _WORDS or (bare.endswith("ed") and "-" not in bare and any(w.endswith("s") for w in words)):
+            break  # the next figure, or a verb after the noun: "nine countries visited"
         words.append(bare)
         if bare != word or len(words) == 6:
             break
@@ -479,6 +483,9 @@ def _noun_phrase(text: str) -> str:
 
 
 def _unit(text: str) -> str:
+    compound = re.match(r"-([A-Za-z]+)", text)
+    if compound:
+        return compound.group(1)  # "a 144-hour transit": the figure counts hours
     phrase = _noun_phrase(text)
     if not phrase:
         return ""
@@ -524,13 +531,13 @@ def _period(sentence: str, updated: dt.datetime, previous: str) -> str:
 
 def _figure(
     text: str, item: _Found, clause: tuple[int, int], section: str, period: str, trailing: str,
-    paragraph: Paragraph, taken: set[str],
+    paragraph: Paragraph, taken: set[str], *, after_figure: bool,
 ) -> Figure:
     qualifier_match = _QUALIFIER_BEFORE.search(text[clause[0]: item.start])
     qualifier = qualifier_match["qualifier"].lower() if qualifier_match else trailing
     before_end = clause[0] + qualifier_match.start() if qualifier_match else item.start
-    label = _label(text[clause[0]: before_end], text[item.end: clause[1]], item.kind)
-    phrase = _noun_phrase(text[item.end:]) if item.kind != "percent" else ""
+    label = _label(text[clause[0]: before_end], text[item.end: clause[1]], item.kind, after_figure=after_figure)
+    phrase = _noun_phrase(text[item.end:]) if item.kind in ("count", "decimal") else ""
     figure_id = _unique_id(phrase or label, section, taken, last=bool(phrase))
     return Figure(
         id=figure_id, value=item.value, kind=item.kind, period=period, section=section, label=label,
@@ -544,14 +551,20 @@ _LEADING = re.compile(
     r"including|of which|a total of|the total of|totaling|totalling)(?:\s+|$))*",
     re.IGNORECASE,
 )
+_CURRENCY_END = re.compile(r"\s*(?:US\$|\$|¥|RMB)$")
 _TIME_PHRASES = re.compile(r"\s*\b(?:last year|this year|last month|so far)\b", re.IGNORECASE)
 
 
-def _label(before: str, after: str, kind: str) -> str:
+def _label(before: str, after: str, kind: str, *, after_figure: bool = False) -> str:
     """A label drafted from the figure's clause: the words around it, without the figure."""
-    before = _clause_tail(before)
+    before = _CURRENCY_END.sub("", _clause_tail(before))
+    if after_figure:  # "... 54 countries, and its two airports": the words after "and" are this figure's
+        before = re.split(r"\s(?:and|while|but|whereas)\s", re.sub(r"^-\w+\s*", "", before))[-1]
     after = _QUALIFIER_END.sub("", _clause_head(after))
     after = re.sub(r"(?:\s+(?:of|by|to|at|in|from|and|with))+$", "", after)
+    compound = re.match(r"-(\w+)\s*", after)
+    if compound:  # "a 144-hour transit": the transit, in hours
+        after = f"{after[compound.end():]}, in {compound.group(1)}s"
     if kind == "percent" and after.lower().startswith("of "):
         label = f"share {after}"
     else:
@@ -560,6 +573,7 @@ def _label(before: str, after: str, kind: str) -> str:
         label = f"{before} {after}".strip()
     label = re.sub(r"\s+", " ", _TIME_PHRASES.sub("", label)).strip(" ,;:-")
     label = re.sub(r"\s*\d[\d,.]*%?", "", label).strip()  # never a bare figure in reader text
+    label = re.sub(r"(?:\s+(?:of|by|to|at|in|from|and|with|on))+$", "", label)
     return (label[:1].upper() + label[1:]) if label else "Figure"
 
 

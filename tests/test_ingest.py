@@ -1,0 +1,354 @@
+"""``szpub ingest``: a plain-text release becomes a publication that matches the hand-made one and builds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from babel.messages.pofile import read_po
+
+from conftest import REPO, run_szpub
+from szpub import ingest
+from szpub.facts import load_facts
+
+DATA = Path(__file__).parent / "data" / "releases"
+SEED = REPO / "release" / "shenzhen-daily-2024-01-26-opening-up.txt"
+TRADE = DATA / "shenzhen-daily-2024-03-12-foreign-trade.txt"  # BOM, CRLF, NBSP, wrapped lines, closing "-"
+TOURISM = DATA / "shenzhen-daily-2024-05-20-inbound-tourism.txt"  # LF, no closing "-", US$, "per cent"
+ROLE = re.compile(r"\{fact\}`([a-z0-9_]+)`")
+UPDATED = dt.datetime(2024, 1, 26, 10, 1, tzinfo=ingest.RELEASE_TIMEZONE)
+
+
+def _ingest(tmp_path: Path, release: Path, *args: str) -> Path:
+    out = tmp_path / "publication"
+    result = run_szpub(tmp_path, "ingest", str(release), "--out", str(out), *args)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def seed_publication(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _ingest(tmp_path_factory.mktemp("ingest-seed"), SEED)
+
+
+# -- the repository's docs/ is explained by ingest -----------------------------------------------------------
+
+
+def _pages(root: Path) -> dict[str, list[str]]:
+    """Each page's prose paragraphs (no heading, no directive), figures replaced by their ids' order."""
+    pages = {}
+    for page in sorted((root / "docs").glob("*.md")):
+        if page.stem == "appendix":
+            continue
+        blocks = re.split(r"\n\s*\n", re.sub(r"```.*?```", "", page.read_text(encoding="utf-8"), flags=re.S))
+        pages[page.stem] = [block.strip() for block in blocks if block.strip() and not block.startswith("#")]
+    return pages
+
+
+def _figures_by_page(root: Path) -> dict[str, list[tuple]]:
+    facts = load_facts(root / "docs" / "figures.yaml")
+    return {
+        page: [(f.value, f.kind, f.qualifier, f.words) for p in paragraphs for f in map(facts.get, ROLE.findall(p))]
+        for page, paragraphs in _pages(root).items()
+    }
+
+
+def test_seed_gives_the_repository_pages_and_paragraphs(seed_publication: Path) -> None:
+    ours, theirs = _pages(seed_publication), _pages(REPO)
+    assert list(ours) == list(theirs)
+    assert sorted(ours) == ["connectivity", "diplomacy", "index", "investment", "opening-up", "talent"]
+    for page in theirs:
+        assert [ROLE.sub("{fact}", p) for p in ours[page]] == [ROLE.sub("{fact}", p) for p in theirs[page]], page
+
+
+def test_seed_gives_every_figure_of_the_repository(seed_publication: Path) -> None:
+    ours, theirs = _figures_by_page(seed_publication), _figures_by_page(REPO)
+    assert ours == theirs  # the same figures, cited from the same pages in the same order
+    assert sum(len(figures) for figures in ours.values()) == 10
+    repo_facts = load_facts(REPO / "docs" / "figures.yaml").values()
+    ingested = load_facts(seed_publication / "docs" / "figures.yaml").values()
+    assert sorted((f.value, f.kind, f.qualifier, f.section) for f in ingested) == sorted(
+        (f.value, f.kind, f.qualifier, f.section) for f in repo_facts
+    )
+    assert {f.value: f.period for f in ingested} == {f.value: f.period for f in repo_facts}
+
+
+def test_seed_publication_has_the_repository_shape(seed_publication: Path) -> None:
+    index = (seed_publication / "docs/index.md").read_text()
+    toctree = re.search(r"```\{toctree\}\n:maxdepth: 1\n\n(.*?)```", index, re.S)
+    assert toctree and toctree.group(1).split() == [
+        "opening-up", "talent", "diplomacy", "investment", "connectivity", "appendix",
+    ]
+    conf: dict = {"__file__": str(seed_publication / "conf.py")}
+    exec((seed_publication / "conf.py").read_text(), conf)
+    assert conf["szpub_languages"] == ["en", "zh_CN"]
+    assert conf["locale_dirs"] == [str(seed_publication / "locales")]
+    assert conf["gettext_compact"] is False
+    assert conf["szpub_release"] | {"subject": ""} == {
+        "title": "City to advance higher-level opening up", "source": "Shenzhen Daily",
+        "portal": "Shenzhen Government Online", "updated": "2024-01-26T10:01:00+08:00", "subject": "",
+    }
+    catalogs = sorted(p.name for p in (seed_publication / "locales/zh_CN/LC_MESSAGES").glob("*.po"))
+    assert {"index.po", "opening-up.po", "connectivity.po", "appendix.po", "publication.po"} <= set(catalogs)
+    for po in (seed_publication / "locales/zh_CN/LC_MESSAGES").glob("*.po"):
+        with po.open("rb") as file:
+            assert all(not message.string for message in read_po(file) if message.id), po.name
+    assert (seed_publication / "release" / SEED.name).read_bytes() == SEED.read_bytes()
+
+
+# -- a release the tests never saw builds, and its prose carries no bare figure ------------------------------
+
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_DATE = re.compile(rf"\b(?:{_MONTHS}) \d{{1,2}}\b")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_ANY_ROLE = re.compile(r"\{[a-z-]+\}`[^`]*`")
+
+
+def _bare_numbers(root: Path) -> list[str]:
+    """msgids of every generated catalog that still carry a digit outside a role, a year or a date."""
+    found = []
+    for po in sorted((root / "locales").rglob("*.po")):
+        with po.open("rb") as file:
+            for message in read_po(file):
+                text = _YEAR.sub("", _DATE.sub("", _ANY_ROLE.sub("", str(message.id))))
+                if message.id and re.search(r"\d", text):
+                    found.append(f"{po.name}: {message.id}")
+    return found
+
+
+def test_an_unseen_release_builds_with_every_figure_cited(tmp_path: Path) -> None:
+    out = _ingest(tmp_path, TRADE)
+    result = run_szpub(out, "build", "--format", "html", "--draft")
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = out / "_build" / "site"
+    connectivity = (site / "en" / "connectivity.html").read_text(encoding="utf-8")
+    assert "30,000,000" in connectivity and "1,012" in connectivity
+    assert "3,870,000,000,000" in (site / "zh-cn" / "index.html").read_text(encoding="utf-8")
+    assert (site / "en" / "general.html").is_file()
+    assert _bare_numbers(out) == []
+
+
+def test_prose_carries_no_bare_figure(tmp_path: Path) -> None:
+    out = _ingest(tmp_path, TOURISM)
+    assert _bare_numbers(out) == []
+    prose = {page: "\n".join(paragraphs) for page, paragraphs in _pages(out).items()}
+    bare = {page: _ANY_ROLE.sub("", text) for page, text in prose.items()}
+    assert {page: text for page, text in bare.items() if re.search(r"\d", text)} == {}
+
+
+# -- input quirks ---------------------------------------------------------------------------------------------
+
+
+def test_bom_crlf_nbsp_and_wrapped_lines_are_read_as_text() -> None:
+    release = ingest.read_release(TRADE)
+    assert TRADE.read_bytes().startswith(b"\xef\xbb\xbf") and b"\r\n" in TRADE.read_bytes()
+    assert release.title == "Shenzhen\u2019s foreign trade climbs to new heights"
+    assert (release.portal, release.source) == ("Shenzhen Government Online", "Shenzhen Daily")
+    assert release.updated == dt.datetime(2024, 3, 12, 9, 30, tzinfo=ingest.RELEASE_TIMEZONE)
+    assert [p.line for p in release.paragraphs] == [6, 10, 14, 17, 20, 23, 26]
+    assert release.paragraphs[1].text.endswith("grew nearly 40 percent, while cross-border e-commerce handled "
+                                               "1.2 million parcels a day on average.")
+    assert not any(re.search(r"[\u00a0\t\r\ufeff]|\s$", p.text) for p in release.paragraphs)
+    assert release.paragraphs[-1].text == "The bureau will publish the full statistics on April 10."
+
+
+def _figures(path: Path) -> list[tuple]:
+    plan = ingest.prepare(path)
+    return [(f.text, f.value, f.kind, f.unit, f.qualifier, f.words, f.period, f.section) for f in plan.figures]
+
+
+def test_figures_of_a_release_with_scales_percentages_words_and_years() -> None:
+    assert _figures(TRADE) == [
+        ("3.87 trillion", 3870000000000, "amount", "yuan", "", False, "2023", "index"),
+        ("5.9 percent", 5.9, "percent", "", "", False, "2023", "index"),
+        ("40 percent", 40, "percent", "", "nearly", False, "2024-03", "investment"),
+        ("1.2 million", 1200000, "count", "parcels", "", False, "2024-03", "investment"),
+        ("seven", 7, "count", "centers", "", True, "2024", "investment"),
+        ("300 billion", 300000000000, "amount", "yuan", "", False, "2024", "investment"),
+        ("25,000", 25000, "count", "professionals", "more than", False, "2023", "talent"),
+        ("62 percent", 62, "percent", "", "", False, "2023", "talent"),
+        ("30 million", 30000000, "count", "TEUs", "", False, "2024-03", "connectivity"),
+        ("1,012", 1012, "count", "trips", "", False, "2024-03", "connectivity"),
+        ("nine", 9, "count", "countries", "", True, "2024-03", "diplomacy"),
+        ("two", 2, "count", "cities", "", True, "2024-03", "diplomacy"),
+    ]
+
+
+def test_figures_with_currency_signs_decimals_and_trailing_qualifiers() -> None:
+    assert _figures(TOURISM) == [
+        ("2.4 million", 2400000, "count", "visits", "nearly", False, "2024-05", "index"),
+        ("145.3 per cent", 145.3, "percent", "", "", False, "2024-05", "index"),
+        ("1.9 million", 1900000, "count", "trips", "", False, "2024-05", "diplomacy"),
+        ("21%", 21, "percent", "", "", False, "2024-05", "diplomacy"),
+        ("144", 144, "count", "hour", "", False, "2024-04", "connectivity"),
+        ("54", 54, "count", "countries", "", False, "2024-04", "connectivity"),
+        ("two", 2, "count", "airports", "", True, "2024-04", "connectivity"),
+        ("three", 3, "count", "routes", "", True, "2024-04", "connectivity"),
+        ("1.6 billion", 1600000000, "amount", "US dollars", "", False, "2024-05", "general"),
+        ("78.5 percent", 78.5, "percent", "", "a record high", False, "2024-05", "general"),
+        ("650,000", 650000, "count", "crossings", "more than", False, "2024-05", "connectivity"),
+        ("3.5", 3.5, "decimal", "minutes", "", False, "2024-05", "connectivity"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        ("The plan runs from 2021 to 2025 and was updated on Jan. 26, 2024.", []),
+        ("The fair opens on 26 January at 10:30 in Hall 2024-A.", []),
+        ("It was the 14th such forum since COVID-19, said the G20 envoy.", []),
+        ("The city offers one-stop services, and the “new three” products grew.", []),
+        ("Exports rose 12.5% to 2,000 containers, over 30 per cent of them by rail.",
+         [("12.5%", 12.5, "percent", ""), ("2,000", 2000, "count", ""), ("30 per cent", 30, "percent", "over")]),
+        ("Some 4 billion yuan and almost 0.8 million tons were shipped.",
+         [("4 billion", 4000000000, "amount", "some"), ("0.8 million", 800000, "count", "almost")]),
+    ],
+)
+def test_what_is_and_is_not_a_figure(sentence: str, found: list[tuple]) -> None:
+    paragraph = ingest.Paragraph(2, 9, sentence)
+    figures = ingest.find_figures(paragraph, "general", UPDATED, set())
+    assert [(f.text, f.value, f.kind, f.qualifier) for f in figures] == found
+    assert all(not re.search(r"\d", f.label) for f in figures)
+
+
+def test_figure_ids_are_unique_and_labels_are_drafted_from_the_sentence() -> None:
+    plan = ingest.prepare(SEED)
+    ids = [f.id for f in plan.figures]
+    assert len(set(ids)) == len(ids) == 10
+    labels = {f.value: f.label for f in plan.figures}
+    assert labels[15] == "Share of the newly established foreign-funded enterprises nationwide"
+    assert labels[8002] == "New foreign-funded enterprises were established in Shenzhen"
+    assert labels[59] == "Cargo flight destinations"
+
+
+# -- sections ---------------------------------------------------------------------------------------------------
+
+
+def test_dry_run_prints_the_plan_and_writes_nothing(tmp_path: Path) -> None:
+    result = run_szpub(tmp_path, "ingest", str(SEED), "--out", "out", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "¶1 (line 6) → index: the lede" in result.stdout
+    assert "¶4 (line 15) → talent: matched 'talent' \u00d73, 'professional qualification'" in result.stdout
+    assert "¶8 (line 27) → diplomacy: matched 'heads of state', 'prime minister'" in result.stdout
+    assert "figure 'eight' → heads = 8 (count, unit 'heads', words, 2023)" in result.stdout
+    assert "figure '59' → cargo_flight_destinations = 59 (count, a record high, unit 'destinations', 2024-01)" in (
+        result.stdout
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_another_section_map_and_the_fallback(tmp_path: Path) -> None:
+    sections = tmp_path / "sections.yaml"
+    sections.write_text(
+        "fallback: news\nsections:\n"
+        "  - {id: people, title: People, keywords: [talent, head of state, heads of state]}\n"
+        "  - {id: travel, title: Travel, patterns: ['\\bflights?\\b', '\\bports?\\b']}\n"
+        "  - {id: news, title: News}\n",
+        encoding="utf-8",
+    )
+    out = _ingest(tmp_path, SEED, "--sections", str(sections))
+    pages = _pages(out)
+    assert list(pages) == ["index", "news", "people", "travel"]
+    assert [len(pages[name]) for name in ("news", "people", "travel")] == [5, 2, 2]
+    index = (out / "docs/index.md").read_text()
+    assert index.index("\nnews\n") < index.index("\npeople\n") < index.index("\ntravel\n")  # reading order
+    assert (out / "docs/people.md").read_text().startswith("# People\n\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("sections: [", 1, "not valid YAML"),
+        ("fallback: none\nsections:\n  - {id: a, title: A}\n", 1, "fallback 'none' is not one of the sections (a)"),
+        ("sections:\n  - {id: a, title: A}\n  - {id: a, title: B}\n", 3, "section 'a': duplicate id"),
+        ("sections:\n  - {id: index, title: A}\n", 2, "id must be lowercase letters"),
+        ("sections:\n  - {id: a, title: A, patterns: ['(']}\n", 2, "section 'a': pattern '('"),
+        ("sections:\n  - {id: a, title: A, keyword: [x]}\n", 2, "section 'a': unknown field 'keyword'"),
+    ],
+)
+def test_a_bad_section_map_is_named_with_its_line(tmp_path: Path, text: str, line: int, message: str) -> None:
+    sections = tmp_path / "map.yaml"
+    sections.write_text(text, encoding="utf-8")
+    result = run_szpub(tmp_path, "ingest", str(SEED), "--out", "out", "--sections", str(sections))
+    assert result.returncode == 1
+    assert f"szpub: error: {sections}:{line}: " in result.stderr and message in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "out").exists()
+
+
+# -- bad input: a clear error, nothing written ---------------------------------------------------------------
+
+MALFORMED = [
+    ("missing-title.txt", 2, "missing title line"),
+    ("missing-source.txt", 3, "missing source line: expected 'From: SOURCE'"),
+    ("empty-source.txt", 3, "the 'From:' line names no source"),
+    ("missing-date.txt", 5, "missing date line: expected 'Updated: YYYY-MM-DD HH:MM'"),
+    ("bad-date-format.txt", 4, "the date must be written 'Updated: YYYY-MM-DD HH:MM'"),
+    ("impossible-date.txt", 4, "not a valid date and time: '2024-02-30 10:01'"),
+    ("empty-body.txt", 4, "the release has no paragraphs after its 'Updated:' line"),
+    ("empty.txt", 1, "the release is empty"),
+    ("bad-utf8.txt", 8, "not valid UTF-8 (byte 0x92)"),
+    ("no-figures.txt", 8, "no figures found"),
+]
+
+
+@pytest.mark.parametrize(("name", "line", "message"), MALFORMED)
+def test_malformed_release(tmp_path: Path, name: str, line: int, message: str) -> None:
+    release = DATA / "malformed" / name
+    result = run_szpub(tmp_path, "ingest", str(release), "--out", "out")
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"szpub: error: {release}:{line}: {message}"), result.stderr
+    assert list(tmp_path.iterdir()) == []  # no DIR, no staging folder
+
+
+def test_every_malformed_case_is_tested() -> None:
+    assert sorted(p.name for p in (DATA / "malformed").iterdir()) == sorted(name for name, _, _ in MALFORMED)
+
+
+def test_a_missing_release_file(tmp_path: Path) -> None:
+    result = run_szpub(tmp_path, "ingest", "nowhere.txt", "--out", "out")
+    assert result.returncode == 1
+    assert result.stderr == "szpub: error: nowhere.txt: cannot read: No such file or directory\n"
+
+
+def test_a_non_empty_folder_is_refused_without_force(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / "docs").mkdir(parents=True)
+    (out / "docs" / "index.md").write_text("# Kept\n")
+    (out / "notes.txt").write_text("mine\n")
+    result = run_szpub(tmp_path, "ingest", str(SEED), "--out", str(out))
+    assert result.returncode == 1
+    assert f"{out}: folder is not empty; choose another, or use --force" in result.stderr
+    assert (out / "docs" / "index.md").read_text() == "# Kept\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    result = run_szpub(tmp_path, "ingest", str(SEED), "--out", str(out), "--force")
+    assert result.returncode == 0, result.stderr
+    assert (out / "docs" / "index.md").read_text().startswith("# City to advance higher-level opening up")
+    assert (out / "notes.txt").read_text() == "mine\n"  # only the publication's own files are replaced
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_failure_while_writing_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(root: Path, plan: ingest.Plan) -> tuple[str, ...]:
+        raise ingest.IngestError("catalogs: simulated failure")
+
+    monkeypatch.setattr(ingest, "write_catalogs", broken)
+    with pytest.raises(ingest.IngestError, match="simulated failure"):
+        ingest.write_publication(ingest.prepare(SEED), tmp_path / "out")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unknown_language_is_refused(tmp_path: Path) -> None:
+    result = run_szpub(tmp_path, "ingest", str(SEED), "--out", "out", "--lang", "xx_YY")
+    assert result.returncode == 1 and "--lang: unknown language 'xx_YY'" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_figures_file_is_valid_yaml_for_the_editor(seed_publication: Path) -> None:
+    text = (seed_publication / "docs" / "figures.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# Every figure of the release, cited from the prose with {fact}`id`")
+    entries = yaml.safe_load(text)["figures"]
+    assert [e["id"] for e in entries] == list(load_facts(seed_publication / "docs" / "figures.yaml"))
+    assert '    period: "2023"\n' in text
