@@ -46,7 +46,7 @@ def _ingest(args: argparse.Namespace) -> int:
     except ingest.IngestError as err:
         return _fail(str(err))
     print(f"wrote {result.out}: {len(result.sections)} sections, {result.figures} figures, "
-          f"{len(result.catalogs)} catalogs; run `szpub build` there")
+          f"{len(result.catalogs)} catalogs (untranslated: `szpub build --draft` builds them as they are)")
     return 0
 
 

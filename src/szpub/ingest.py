@@ -7,8 +7,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -764,33 +762,17 @@ def _check_figures(path: Path, plan: Plan) -> None:
 
 
 def write_catalogs(root: Path, plan: Plan) -> tuple[str, ...]:
-    """Untranslated catalogs for every target language: the pages' messages and the publication's."""
-    from babel.messages.catalog import Catalog
-    from babel.messages.pofile import read_po
+    """Untranslated catalogs for every target language, written as ``szpub update`` writes them."""
+    from szpub.catalogs import UpdateError, update_catalogs
+    from szpub.pofiles import CatalogError
+    from szpub.project import ProjectError, find_project
 
-    from szpub.pofiles import render_catalog
-    from szpub.publication import CATALOG, publication_messages
-
-    templates = _extract_messages(root, plan)
-    written = []
-    for language in plan.languages:
-        folder = root / "locales" / language / "LC_MESSAGES"
-        folder.mkdir(parents=True)
-        for template in templates:
-            with template.open("rb") as file:
-                messages = read_po(file)
-            catalog = Catalog(locale=language, project=plan.release.title, fuzzy=False)
-            catalog.update(messages, no_fuzzy_matching=True)
-            (folder / f"{template.stem}.po").write_bytes(render_catalog(catalog, python_format=False))
-            written.append(f"locales/{language}/LC_MESSAGES/{template.stem}.po")
-        catalog = Catalog(locale=language, project=plan.release.title, fuzzy=False)
-        conf = render_conf_fields(plan)
-        for message in dict.fromkeys(publication_messages(conf)):
-            catalog.add(message, flags=["python-format"] if "%(" in message else [])
-        (folder / f"{CATALOG}.po").write_bytes(render_catalog(catalog))
-        written.append(f"locales/{language}/LC_MESSAGES/{CATALOG}.po")
-    shutil.rmtree(root / "_build")
-    return tuple(written)
+    try:
+        result = update_catalogs(find_project(root), list(plan.languages))
+    except (UpdateError, CatalogError, ProjectError) as err:  # a drafting bug, not the user's: say so plainly
+        message = str(err).replace(str(root), "DIR")
+        raise IngestError(f"{plan.release.path}: the drafted publication does not extract:\n{message}") from None
+    return tuple(update.path for update in result.catalogs)
 
 
 def render_conf_fields(plan: Plan) -> dict[str, str]:
@@ -802,19 +784,6 @@ def render_conf_fields(plan: Plan) -> dict[str, str]:
         "updated": release.updated.isoformat(),
         "subject": release.title,
     }
-
-
-def _extract_messages(root: Path, plan: Plan) -> list[Path]:
-    """Sphinx's gettext builder over the drafted pages (warnings are errors: the draft must build)."""
-    out = root / "_build" / "gettext"
-    doctrees = root / "_build" / "doctrees"
-    command = [sys.executable, "-m", "sphinx", "-b", "gettext", "-c", str(root), "-d", str(doctrees),
-               "-W", "--keep-going", "-q", str(root / "docs"), str(out)]
-    proc = subprocess.run(command, capture_output=True, text=True, check=False)
-    if proc.returncode:
-        output = (proc.stdout + proc.stderr).strip().replace(str(root), "DIR")
-        raise IngestError(f"{plan.release.path}: the drafted publication does not build:\n{output}")
-    return sorted(out.glob("*.pot"))
 
 
 def _move_into_place(staging: Path, out: Path) -> None:
