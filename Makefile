@@ -17,7 +17,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-setup: system $(STAMP)
+# axe-core, injected into every page by the browser tests (tests/test_browser.py)
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: system $(STAMP) node_modules/axe-core/axe.min.js
 
 build: setup
 	$(BIN)/szpub build

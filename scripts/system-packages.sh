@@ -7,6 +7,8 @@ packages=(
   texlive-fonts-recommended latexmk fonts-noto-cjk fonts-freefont-otf
   poppler-utils gettext chromium
 )
+# npm installs axe-core for the browser tests; a node that brings its own npm (NodeSource) is kept
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
   echo "szpub needs these packages (Debian/Ubuntu names); install them with your system's package manager:" >&2

@@ -1,0 +1,213 @@
+"""The published site in a real browser: Debian's chromium driven by Playwright, pages served over HTTP."""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+FOLDERS = {"en": "en-US", "zh-cn": "zh-CN"}
+QUERIES = {"en": "Shenzhen", "zh-cn": "深圳"}  # the search page is audited with its results shown
+PHONE = {"width": 390, "height": 844}
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(site: Path) -> Iterator[str]:
+    """The published site over HTTP on 127.0.0.1 (an ephemeral port), as a web server would serve it."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(site.resolve())))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert CHROMIUM.is_file(), f"{CHROMIUM} is missing: run `make setup` (it installs Debian's chromium)"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@contextmanager
+def reader(browser: Browser, **options: Any) -> Iterator[tuple[BrowserContext, list[str]]]:
+    """A fresh browser profile (no stored choice) and the script errors and console errors of its pages."""
+    context = browser.new_context(**options)
+    errors: list[str] = []
+
+    def watch(page: Page) -> None:
+        page.on("console", lambda message: message.type == "error" and errors.append(f"{page.url}: {message.text}"))
+        page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
+
+    context.on("page", watch)
+    try:
+        yield context, errors
+    finally:
+        context.close()
+
+
+def pages(site: Path, folder: str) -> list[str]:
+    return sorted(path.name for path in (site / folder).glob("*.html"))
+
+
+@pytest.mark.parametrize(
+    ("locale", "folder"), [("zh-CN", "zh-cn"), ("en-US", "en"), ("zh-TW", "zh-cn"), ("de-DE", "en")]
+)
+def test_root_sends_the_reader_to_their_language(browser: Browser, server: str, locale: str, folder: str) -> None:
+    with reader(browser, locale=locale) as (context, errors):
+        page = context.new_page()
+        page.goto(f"{server}/")
+        page.wait_for_url(f"{server}/{folder}/index.html")
+        assert page.locator("html").get_attribute("lang") == {"en": "en", "zh-cn": "zh-CN"}[folder]
+        assert errors == []
+
+
+def test_root_without_javascript_links_each_language_named_in_itself(browser: Browser, server: str) -> None:
+    with reader(browser, locale="zh-CN", java_script_enabled=False) as (context, _errors):
+        page = context.new_page()
+        page.goto(f"{server}/index.html")
+        assert page.url == f"{server}/index.html"
+        links = page.locator("main a")
+        assert links.all_inner_texts() == ["English", "简体中文"]
+        assert [links.nth(i).get_attribute("href") for i in range(2)] == ["en/index.html", "zh-cn/index.html"]
+        assert page.locator("li[lang='zh-CN']").count() == 1
+        links.nth(1).click()
+        page.wait_for_url(f"{server}/zh-cn/index.html")
+
+
+def test_switcher_keeps_the_page_and_the_choice_is_remembered(browser: Browser, server: str) -> None:
+    with reader(browser, locale="en-US") as (context, errors):
+        page = context.new_page()
+        page.goto(f"{server}/en/talent.html")
+        english_heading = page.locator("h1").inner_text()
+        page.locator(".language-switcher a[hreflang='zh-CN']").click()
+        page.wait_for_url(f"{server}/zh-cn/talent.html")
+        assert page.locator("html").get_attribute("lang") == "zh-CN"
+        assert page.locator("h1").inner_text() not in ("", english_heading)
+        assert page.locator(".language-switcher [aria-current]").inner_text() == "简体中文"
+        # an English browser that chose Chinese is sent to Chinese from now on
+        page.goto(f"{server}/")
+        page.wait_for_url(f"{server}/zh-cn/index.html")
+        page.goto(f"{server}/zh-cn/appendix.html")
+        page.locator(".language-switcher a[hreflang='en']").click()
+        page.wait_for_url(f"{server}/en/appendix.html")
+        page.goto(f"{server}/")
+        page.wait_for_url(f"{server}/en/index.html")
+        assert errors == []
+
+
+@pytest.mark.parametrize(
+    ("query", "first", "also"),
+    [("深圳", "index.html", {"talent.html", "connectivity.html"}), ("人才", "talent.html", set()),
+     ("航线", None, {"connectivity.html", "appendix.html"})],
+)  # fmt: skip
+def test_chinese_search_finds_the_right_pages(
+    browser: Browser, server: str, site: Path, query: str, first: str | None, also: set[str]
+) -> None:
+    with reader(browser, locale="zh-CN") as (context, errors):
+        page = context.new_page()
+        page.goto(f"{server}/zh-cn/search.html?q={urllib.parse.quote(query)}")
+        summary = page.locator("#search-results p.search-summary")
+        summary.wait_for()
+        assert summary.inner_text().startswith("搜索完成"), summary.inner_text()  # Chinese interface strings
+        links = page.locator("#search-results ul.search li a")
+        found = links.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        assert found, f"no result for {query}"
+        if first:
+            assert found[0] == first
+        assert also <= set(found)
+        for href in found:  # every result is a page that holds the word
+            assert query in (site / "zh-cn" / href.split("#")[0]).read_text(encoding="utf-8"), href
+        assert page.locator("#search-results h2").inner_text() == "搜索结果"
+        assert errors == []
+
+
+def _summary(violation: dict[str, Any]) -> dict[str, Any]:
+    nodes = [node["target"] for node in violation["nodes"]]
+    return {"id": violation["id"], "impact": violation["impact"], "help": violation["help"], "nodes": nodes}
+
+
+@pytest.fixture(scope="module")
+def audit(browser: Browser, server: str, site: Path) -> dict[str, dict[str, Any]]:
+    """Every page of every language (search with a query) loaded once: its errors and axe-core's violations."""
+    assert AXE.is_file(), f"{AXE} is missing: run `make setup` (npm ci installs axe-core)"
+    results: dict[str, dict[str, Any]] = {}
+    for folder, locale in FOLDERS.items():
+        with reader(browser, locale=locale) as (context, errors):
+            page = context.new_page()
+            for name in pages(site, folder):
+                query = "?q=" + urllib.parse.quote(QUERIES[folder]) if name == "search.html" else ""
+                url = f"{folder}/{name}{query}"
+                errors.clear()
+                page.goto(f"{server}/{url}", wait_until="load")
+                if name == "search.html":
+                    page.locator("#search-results p.search-summary").wait_for()
+                page.add_script_tag(path=str(AXE))
+                axe = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+                results[url] = {"errors": list(errors), "violations": [_summary(v) for v in axe["violations"]]}
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "axe-results.json").write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    return results
+
+
+def test_every_page_loads_without_console_errors(audit: dict[str, dict[str, Any]], site: Path) -> None:
+    assert len(audit) == len(pages(site, "en")) + len(pages(site, "zh-cn"))
+    assert {url: result["errors"] for url, result in audit.items() if result["errors"]} == {}
+
+
+def test_no_serious_or_critical_accessibility_violation(audit: dict[str, dict[str, Any]]) -> None:
+    serious = {
+        url: [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        for url, result in audit.items()
+    }
+    assert {url: found for url, found in serious.items() if found} == {}
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_phone_print_and_screenshots(browser: Browser, server: str, folder: str) -> None:
+    """Screenshots for people to look at (tests/artifacts/), and the layout facts they should show."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    with reader(browser, locale=FOLDERS[folder], viewport={"width": 1280, "height": 900}) as (context, errors):
+        page = context.new_page()
+        page.goto(f"{server}/{folder}/index.html")
+        page.screenshot(path=str(ARTIFACTS / f"{folder}-index-desktop.png"), full_page=True)
+        assert page.locator(".site-nav").is_visible()
+        page.emulate_media(media="print")
+        for hidden in (".masthead", ".site-nav", ".prev-next"):
+            assert page.locator(hidden).evaluate("element => getComputedStyle(element).display") == "none", hidden
+        assert page.locator(".szpub-byline").is_visible()  # date and source stay on paper
+        page.screenshot(path=str(ARTIFACTS / f"{folder}-index-print.png"), full_page=True)
+        assert errors == []
+    with reader(browser, locale=FOLDERS[folder], viewport=PHONE, is_mobile=True, has_touch=True) as (context, errors):
+        page = context.new_page()
+        page.goto(f"{server}/{folder}/talent.html")
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # no sideways scrolling
+        assert page.locator(".language-switcher").is_visible()
+        page.screenshot(path=str(ARTIFACTS / f"{folder}-talent-phone.png"), full_page=True)
+        assert errors == []
