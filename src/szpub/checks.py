@@ -25,7 +25,7 @@ from szpub.translations import raw_html
 GLOSSARY = "glossary.csv"  # in locales/: one column per language, accepted forms separated by " | "
 FACT_ROLES = ("fact", "fact-value", "fact-citations")
 _CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_HALF_WIDTH = re.compile(rf"(?<=[{_CJK}])\s?[,.;:!?()]|[,.;:!?()]\s?(?=[{_CJK}])")
+_HALF_WIDTH = re.compile(rf"(?<=[{_CJK}])\s?[,.;:!?()]\s?(?=[{_CJK}])")
 _URL = re.compile(r"https?://[^\s)>\]]+")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 # Markup characters that survive rendering only when the markup failed (CommonMark next to CJK punctuation).
@@ -213,7 +213,7 @@ def _has_term(text: str, english: str) -> bool:
 
 
 def check_punctuation(msgid: str, msgstr: str, context: Context) -> list[str]:
-    """Next to Chinese (or Japanese) characters, punctuation is full-width (U+3002, U+FF0C, ...)."""
+    """Between Chinese (or Japanese) characters, punctuation is full-width (U+3002, U+FF0C, ...)."""
     if not uses_characters(context.language) or context.language.startswith("ko"):
         return []
     plain = _without_markup(msgstr)

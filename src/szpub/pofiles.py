@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import read_po, unescape, write_po
 
 # The one wrapping every catalog is written with, so that files diff cleanly and update is idempotent.
 WIDTH = 76
 _KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s*(.*)$")
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 _STRING = re.compile(r'"(?:[^"\\]|\\["\\abfnrtv?\']|\\[0-7]{1,3}|\\x[0-9A-Fa-f]+)*"')
 
 
@@ -103,9 +104,34 @@ def read_catalog(path: Path, locale: str | None = None, shown: Path | str | None
         raise CatalogError(shown or path, 1, f"cannot read: {err.strerror}") from None
     validate(path, data, shown)
     try:
-        return read_po(io.BytesIO(data), locale=locale, abort_invalid=True)
+        catalog = read_po(io.BytesIO(data), locale=locale, abort_invalid=True)
     except Exception as err:  # Babel's errors carry no reliable line; validate() catches the usual ones
         raise CatalogError(shown or path, 1, f"cannot parse: {err}") from None
+    previous = _previous_ids(data.decode("utf-8"))
+    for message in [*catalog, *catalog.obsolete.values()]:
+        # Babel reads "#| msgid" lines as translator comments; they are the previous msgid
+        message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
+        if message.lineno in previous:
+            message.previous_id = [previous[message.lineno]]
+    return catalog
+
+
+def _previous_ids(text: str) -> dict[int, str]:
+    """msgid line -> the ``#| msgid`` before it (Babel writes these comments but does not read them)."""
+    found: dict[int, str] = {}
+    parts: list[str] | None = None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if line.startswith("#| msgid "):
+            parts = [unescape(quoted) for quoted in _QUOTED.findall(line)]
+        elif line.startswith('#| "') and parts is not None:
+            parts += [unescape(quoted) for quoted in _QUOTED.findall(line)]
+        elif line.startswith("msgid ") and parts is not None:
+            found[number] = "".join(parts)
+            parts = None
+        elif not line.startswith("#"):
+            parts = None
+    return found
 
 
 def render_catalog(catalog: Catalog, *, python_format: bool = True) -> bytes:
