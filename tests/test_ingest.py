@@ -18,6 +18,7 @@ DATA = Path(__file__).parent / "data" / "releases"
 SEED = REPO / "release" / "shenzhen-daily-2024-01-26-opening-up.txt"
 TRADE = DATA / "shenzhen-daily-2024-03-12-foreign-trade.txt"  # BOM, CRLF, NBSP, wrapped lines, closing "-"
 TOURISM = DATA / "shenzhen-daily-2024-05-20-inbound-tourism.txt"  # LF, no closing "-", US$, "per cent"
+ECONOMY = DATA / "shenzhen-daily-2024-07-26-economy.txt"  # a figure in the title, Markdown and HTML in the text
 ROLE = re.compile(r"\{fact\}`([a-z0-9_]+)`")
 UPDATED = dt.datetime(2024, 1, 26, 10, 1, tzinfo=ingest.RELEASE_TIMEZONE)
 
@@ -129,6 +130,26 @@ def test_an_unseen_release_builds_with_every_figure_cited(tmp_path: Path) -> Non
     assert "3,870,000,000,000" in (site / "zh-cn" / "index.html").read_text(encoding="utf-8")
     assert (site / "en" / "general.html").is_file()
     assert _bare_numbers(out) == []
+
+
+def test_markup_in_a_release_stays_text_and_a_title_figure_is_cited(tmp_path: Path) -> None:
+    out = _ingest(tmp_path, ECONOMY)
+    index = (out / "docs" / "index.md").read_text(encoding="utf-8")
+    assert index.startswith("# Shenzhen\u2019s economy grows {fact}`shenzhen_economy_grew` in first half\n")
+    assert index.count("{fact}`shenzhen_economy_grew`") == 2  # the title cites the lede's figure, not a copy
+    facts = load_facts(out / "docs" / "figures.yaml")
+    assert [f.value for f in facts.values()] == [5.9, 1700000000000, 11.2, 20, 3.1, 214600000000]
+    result = run_szpub(out, "build", "--format", "html", "--draft")
+    assert result.returncode == 0, result.stdout + result.stderr
+    for folder in ("en", "zh-cn"):
+        page = (out / "_build" / "site" / folder / "general.html").read_text(encoding="utf-8")
+        assert "Industrial output rose <span class=\"szpub-fact\">11.2%</span>, and *high-tech* manufacturing" in page
+        assert "&lt;b&gt;nearly <span class=\"szpub-fact\">20%</span>&lt;/b&gt; growth [note]." in page
+        assert "<p>- Industrial" in page  # a paragraph, not a list
+        heading = (out / "_build" / "site" / folder / "index.html").read_text(encoding="utf-8")
+        assert "grows <span class=\"szpub-fact\">5.9%</span> in first half" in heading
+    docs = [po for po in _bare_numbers(out) if not po.startswith("publication.po")]
+    assert docs == []  # conf.py's title (publication.po) keeps its figure: metadata cannot cite
 
 
 def test_prose_carries_no_bare_figure(tmp_path: Path) -> None:
@@ -338,6 +359,23 @@ def test_a_failure_while_writing_leaves_nothing_behind(tmp_path: Path, monkeypat
     with pytest.raises(ingest.IngestError, match="simulated failure"):
         ingest.write_publication(ingest.prepare(SEED), tmp_path / "out")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_target_languages_are_configuration(tmp_path: Path) -> None:
+    out = _ingest(tmp_path, SEED, "--lang", "zh-CN", "--lang", "ja")
+    conf: dict = {"__file__": str(out / "conf.py")}
+    exec((out / "conf.py").read_text(), conf)
+    assert conf["szpub_languages"] == ["en", "zh_CN", "ja"]
+    assert sorted(p.name for p in (out / "locales").iterdir()) == ["ja", "zh_CN"]
+    assert (out / "locales" / "ja" / "LC_MESSAGES" / "talent.po").is_file()
+
+
+def test_an_output_folder_that_cannot_be_made(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("a file\n")
+    result = run_szpub(tmp_path, "ingest", str(SEED), "--out", "file/out")
+    assert result.returncode == 1
+    assert result.stderr.startswith("szpub: error: file/out: cannot create the folder: ")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
 
 
 def test_an_unknown_language_is_refused(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -52,6 +53,12 @@ class Release:
     source: str
     updated: dt.datetime
     paragraphs: tuple[Paragraph, ...]
+    title_line: int = 2
+
+    @property
+    def heading(self) -> Paragraph:
+        """The title as paragraph 0: a figure in it is cited like one in the prose."""
+        return Paragraph(0, self.title_line, self.title)
 
 
 _FROM = re.compile(r"^From:\s*(?P<source>.*)$", re.IGNORECASE)
@@ -78,11 +85,12 @@ def parse_release(data: bytes, path: Path) -> Release:
     if not content:
         raise IngestError(f"{path}:1: the release is empty")
     portal, title, source, from_index = _title_block(content, path)
+    title_line = content[1][0]
     updated, updated_line = _updated(content, from_index, path)
     paragraphs = _paragraphs([(n, t) for n, t in lines if n > updated_line])
     if not paragraphs:
         raise IngestError(f"{path}:{updated_line}: the release has no paragraphs after its 'Updated:' line")
-    return Release(path, portal, title, source, updated, tuple(paragraphs))
+    return Release(path, portal, title, source, updated, tuple(paragraphs), title_line)
 
 
 def _decode(data: bytes, path: Path) -> str:
@@ -290,6 +298,12 @@ class Plan:
     figures: tuple[Figure, ...]
     languages: tuple[str, ...] = DEFAULT_LANGUAGES
 
+    @property
+    def facts(self) -> list[Figure]:
+        """The figures of the data file: one per id (a title may cite a figure of the prose)."""
+        in_prose = {figure.id for figure in self.figures if figure.paragraph}
+        return [figure for figure in self.figures if figure.paragraph or figure.id not in in_prose]
+
     def section_ids(self) -> list[str]:
         """The section pages in order of their first paragraph."""
         ids = [p.section for p in self.placements if p.section != INDEX]
@@ -321,17 +335,28 @@ def plan_release(release: Release, sections: SectionMap, languages: tuple[str, .
         for figure in find_figures(placement.paragraph, placement.section, release.updated, taken):
             figures.append(figure)
             taken.add(figure.id)
-    return Plan(release, sections, tuple(placements), tuple(figures), languages)
+    return Plan(release, sections, tuple(placements), (*_title_figures(release, figures, taken), *figures), languages)
+
+
+def _title_figures(release: Release, figures: list[Figure], taken: set[str]) -> list[Figure]:
+    """A figure of the title cites the same figure of the prose ("grows 5.9%" … "grew 5.9%"), else its own."""
+    cited = []
+    for figure in find_figures(release.heading, INDEX, release.updated, taken):
+        same = next((f for f in figures if (f.value, f.kind) == (figure.value, figure.kind)), None)
+        cited.append(dataclasses.replace(figure, id=same.id) if same else figure)
+    return cited
 
 
 def prepare(release_path: Path, sections_path: Path | None = None, languages: list[str] | None = None) -> Plan:
     """Reads the release and the section map and plans the publication; IngestError on bad input."""
     targets = tuple(dict.fromkeys(languages or DEFAULT_LANGUAGES))
+    targets = tuple(dict.fromkeys(language.replace("-", "_") for language in targets))  # zh-CN: Sphinx's zh_CN
     for language in targets:
         try:
             l10n.parse_locale(language)
         except ValueError as err:
             raise IngestError(f"--lang: {err}") from None
+    for language in targets:
         if language == SOURCE_LANGUAGE:
             raise IngestError(f"--lang: {language!r} is the source language; name the target languages")
     sections = load_sections(sections_path)
@@ -343,6 +368,8 @@ def describe(plan: Plan) -> list[str]:
     release = plan.release
     lines = [f"{release.path}: {release.title!r} ({release.source}, {release.updated:%Y-%m-%d %H:%M})",
              f"sections from {plan.sections.path}"]
+    for figure in (f for f in plan.figures if f.paragraph == 0):
+        lines.append(f"title (line {release.title_line}): figure {figure.text!r} → {figure.id} = {figure.value}")
     for placement in plan.placements:
         paragraph = placement.paragraph
         preview = paragraph.text if len(paragraph.text) <= 60 else paragraph.text[:59] + "…"
@@ -353,7 +380,7 @@ def describe(plan: Plan) -> list[str]:
                                               "words" if figure.words else "", figure.period]))
             lines.append(f"    figure {figure.text!r} → {figure.id} = {figure.value} ({details})")
     pages = ", ".join([INDEX, *plan.section_ids(), APPENDIX])
-    lines.append(f"pages: {pages}; {len(plan.figures)} figures; catalogs for {', '.join(plan.languages)}")
+    lines.append(f"pages: {pages}; {len(plan.facts)} figures; catalogs for {', '.join(plan.languages)}")
     return lines
 
 
@@ -585,7 +612,7 @@ def _clause_head(text: str) -> str:
 
 def _unique_id(words: str, section: str, taken: set[str], *, last: bool) -> str:
     """A readable id: the last three content words of the unit's phrase, or the first three of the label."""
-    content = [w for w in re.findall(r"[a-z]+", _fold(words)) if w not in _STOP]
+    content = [w for w in re.findall(r"[a-z]+", re.sub(r"'s\b", "", _fold(words))) if w not in _STOP]
     content = [w for i, w in enumerate(content) if not i or w != content[i - 1]]
     base = "_".join(content[-3:] if last else content[:3]) or section.replace("-", "_") + "_figure"
     figure_id, number = base, 2
@@ -610,13 +637,12 @@ _MARKDOWN_BLOCK = re.compile(r"^(?:[#>+=-]|\d+[.)]\s)")
 
 def render_publication(plan: Plan) -> dict[str, str]:
     """The text files of the publication by relative path (catalogs come later, from these)."""
-    release = plan.release
     prose = {p.paragraph.number: _cite(p.paragraph.text, plan.figures, p.paragraph.number) for p in plan.placements}
     files = {"conf.py": render_conf(plan), "docs/appendix.md": _APPENDIX}
     lede = [prose[p.paragraph.number] for p in plan.placements if p.section == INDEX]
     toctree = "\n".join([*plan.section_ids(), APPENDIX])
     files["docs/index.md"] = (
-        f"# {_escape(release.title)}\n\n```{{byline}}\n```\n\n" + "\n\n".join(lede)
+        f"# {_cite(plan.release.title, plan.figures, 0)}\n\n```{{byline}}\n```\n\n" + "\n\n".join(lede)
         + f"\n\n```{{toctree}}\n:maxdepth: 1\n\n{toctree}\n```\n"
     )
     for section_id in plan.section_ids():
@@ -651,7 +677,7 @@ def _escape(text: str) -> str:
 
 def render_figures(plan: Plan) -> str:
     entries = []
-    for figure in plan.figures:
+    for figure in plan.facts:
         lines = [f"  - id: {figure.id}", f"    value: {figure.value}", f"    kind: {figure.kind}"]
         if figure.words:
             lines.append("    words: true")
@@ -729,23 +755,38 @@ def write_publication(plan: Plan, out: Path, *, force: bool = False) -> IngestRe
         line = plan.release.paragraphs[-1].line
         raise IngestError(f"{plan.release.path}:{line}: no figures found; a publication needs at least one")
     parent = out.absolute().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.ingest-", dir=parent))
-    staging.chmod(0o777 & ~_umask())  # mkdtemp's 0700 would outlive the move
+    created = next((folder for folder in [*reversed(parent.parents), parent] if not folder.exists()), None)
     try:
-        files = render_publication(plan)
-        for name, text in files.items():
-            (staging / name).parent.mkdir(parents=True, exist_ok=True)
-            (staging / name).write_text(text, encoding="utf-8")
-        kept = staging / "release" / plan.release.path.name
-        kept.parent.mkdir()
-        shutil.copyfile(plan.release.path, kept)  # the release as received, byte for byte
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.ingest-", dir=parent))
+    except OSError as err:
+        raise IngestError(f"{out}: cannot create the folder: {err.strerror}") from None
+    done = False
+    try:
+        staging.chmod(0o777 & ~_umask())  # mkdtemp's 0700 would outlive the move
+        files = [*_write_files(staging, plan), f"release/{plan.release.path.name}"]
         _check_figures(staging / "docs" / FIGURES_FILE, plan)
         catalogs = write_catalogs(staging, plan)
         _move_into_place(staging, out.absolute())
+        done = True
+    except OSError as err:
+        raise IngestError(f"{out}: cannot write the publication: {err}") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return IngestResult(out, (*files, f"release/{kept.name}"), tuple(plan.section_ids()), len(plan.figures), catalogs)
+        if created and not done:
+            shutil.rmtree(created, ignore_errors=True)  # the folders made for DIR, nothing else
+    return IngestResult(out, tuple(files), tuple(plan.section_ids()), len(plan.facts), catalogs)
+
+
+def _write_files(staging: Path, plan: Plan) -> list[str]:
+    files = render_publication(plan)
+    for name, text in files.items():
+        (staging / name).parent.mkdir(parents=True, exist_ok=True)
+        (staging / name).write_text(text, encoding="utf-8")
+    kept = staging / "release" / plan.release.path.name
+    kept.parent.mkdir()
+    shutil.copyfile(plan.release.path, kept)  # the release as received, byte for byte
+    return list(files)
 
 
 def _umask() -> int:
