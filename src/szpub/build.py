@@ -291,9 +291,9 @@ def _fingerprint(project: Project, target: BuildTarget) -> str:
     package = Path(__file__).parent
     inputs = [
         (project.root, [project.root / "conf.py"]),
-        (project.root, _files(project.docs)),
-        (project.root, [p for p in _files(project.locales / target.language) if p.suffix != ".mo"]),
-        (package, [p for p in _files(package) if p.suffix != ".pyc"]),
+        (project.root, files_under(project.docs)),
+        (project.root, [p for p in files_under(project.locales / target.language) if p.suffix != ".mo"]),
+        (package, [p for p in files_under(package) if p.suffix != ".pyc"]),
     ]
     for base, paths in inputs:
         for path in paths:
@@ -309,7 +309,7 @@ def _version(distribution: str) -> str:
         return ""
 
 
-def _files(folder: Path) -> list[Path]:
+def files_under(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     # hidden files are editors' and tools' scratch files, never an input
@@ -325,7 +325,7 @@ def _files(folder: Path) -> list[Path]:
 def _latex_inputs_hash(latex_dir: Path) -> str:
     """A hash of what the LaTeX builder wrote (the .tex, styles, images), not of what latexmk writes."""
     digest = hashlib.sha256()
-    for path in _files(latex_dir):
+    for path in files_under(latex_dir):
         if path.suffix not in _LATEX_OUTPUTS and not path.name.startswith("__"):
             digest.update(f"{path.relative_to(latex_dir)}\0".encode())
             digest.update(hashlib.sha256(path.read_bytes()).digest())
@@ -340,7 +340,7 @@ def compile_catalogs(project: Project, languages: list[str]) -> list[Path]:
     """
     written = []
     for language in languages:
-        for po_path in _files(project.locales / language / "LC_MESSAGES"):
+        for po_path in files_under(project.locales / language / "LC_MESSAGES"):
             mo_path = po_path.with_suffix(".mo")
             if po_path.suffix != ".po" or (
                 mo_path.is_file() and mo_path.stat().st_mtime_ns >= po_path.stat().st_mtime_ns

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
+import time
 from pathlib import Path
 
 from szpub import __version__, build
@@ -30,6 +32,33 @@ def _build(args: argparse.Namespace) -> int:
         return _fail(f"{names} failed; the published site in _build/site is unchanged")
     print(f"published {project.site}" if result.published else f"up to date: {project.site}")
     return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from szpub import serve
+
+    project = find_project(Path.cwd())
+    try:
+        preview = serve.start(project.site, args.port)
+    except OSError as err:
+        return _fail(f"cannot serve on {serve.HOST}:{args.port}: {err.strerror} (choose another --port)")
+    print(f"serving {preview.url} - the HTML rebuilds when docs/, locales/ or conf.py change; Ctrl-C stops", flush=True)
+    try:
+        serve.watch(project, _print_rebuild, threading.Event())
+    except KeyboardInterrupt:
+        pass
+    finally:
+        preview.close()
+    return 0
+
+
+def _print_rebuild(result: build.BuildResult) -> None:
+    built = ", ".join(f"{r.target.name} {r.seconds:.1f} s" for r in result.results if r.status == "built")
+    state = f"published ({built})" if result.published else "up to date"
+    print(f"{time.strftime('%H:%M:%S')} {state}", flush=True)
+    for failed in result.failed:
+        print(f"{failed.target.name} failed:", file=sys.stderr)
+        print(_indent("\n".join(failed.errors)), file=sys.stderr, flush=True)
 
 
 def _ingest(args: argparse.Namespace) -> int:
@@ -69,6 +98,9 @@ def _parser() -> argparse.ArgumentParser:
     build_parser.add_argument("-j", "--jobs", type=int, default=0, help="parallel targets (default: one per core)")
     build_parser.add_argument("--draft", action="store_true", help="build partly translated languages (untranslated text in the source language)")
     build_parser.set_defaults(func=_build)
+    serve_parser = commands.add_parser("serve", help="preview the site on 127.0.0.1, rebuilding the HTML on changes")
+    serve_parser.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
+    serve_parser.set_defaults(func=_serve)
     add_commands(commands)
     ingest_parser = commands.add_parser("ingest", help="turn a plain-text release into a publication in DIR")
     ingest_parser.add_argument("release", type=Path, metavar="RELEASE.txt", help="the release as received")

@@ -1,0 +1,170 @@
+"""szpub build: atomic publish, failure reports, incremental no-op, reproducible outputs, progress, preview."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import shutil
+import subprocess
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_publication, run_szpub
+from szpub import build, serve
+from szpub.progress import Progress
+from szpub.project import find_project
+
+RELEASE_EPOCH = 1706234460  # 2024-01-26T10:01:00+08:00, szpub_release["updated"] in conf.py
+
+
+def digest(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` (through the ``_build/site`` link) with the hash of its bytes."""
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.fixture
+def built(publication: Path, tmp_path: Path) -> Path:
+    """A copy of the session's built publication (sources and _build/), to break and rebuild."""
+    return Path(shutil.copytree(publication, tmp_path / "built", symlinks=True))
+
+
+def test_the_site_is_a_link_swapped_to_a_fresh_folder(site: Path) -> None:
+    assert site.is_symlink()
+    assert site.resolve().parent == site.parent
+    assert site.resolve().name.startswith("site-")
+    assert [path.name for path in site.parent.glob("site-*")] == [site.resolve().name]
+
+
+def test_an_unchanged_publication_builds_nothing(built: Path) -> None:
+    site_folder = (built / "_build" / "site").resolve()
+    result = run_szpub(built, "build")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("up to date") == 4, result.stderr
+    assert result.stdout.startswith("up to date: ")
+    assert (built / "_build" / "site").resolve() == site_folder
+
+
+def test_a_myst_error_keeps_the_previous_site_and_names_target_and_line(built: Path) -> None:
+    site = built / "_build" / "site"
+    before, folder = digest(site), site.resolve()
+    talent = built / "docs" / "talent.md"
+    original = talent.read_text(encoding="utf-8")
+    talent.write_text(original.replace("\n\nTo acquire", "\n\nSee {nosuchrole}`x`. To acquire"), encoding="utf-8")
+
+    result = run_szpub(built, "build", "--lang", "en", "--format", "html")
+
+    assert result.returncode == 1
+    assert "en/html failed:" in result.stderr
+    assert 'docs/talent.md:3: WARNING: Unknown interpreted text role "nosuchrole".' in result.stderr
+    assert "szpub: error: en/html failed; the published site in _build/site is unchanged" in result.stderr
+    assert site.resolve() == folder
+    assert digest(site) == before
+
+    # fixed, the next build publishes a new folder and removes the old one
+    talent.write_text(original.replace("To acquire more", "To attract more"), encoding="utf-8")
+    result = run_szpub(built, "build", "--lang", "en", "--format", "html")
+    assert result.returncode == 0, result.stderr
+    assert "To attract more" in (site / "en" / "talent.html").read_text(encoding="utf-8")
+    assert site.resolve() != folder
+    assert not folder.exists()
+
+
+def test_a_latex_error_reports_the_first_error_of_the_log_only(built: Path) -> None:
+    site = built / "_build" / "site"
+    before = digest(site)
+    with (built / "docs" / "talent.md").open("a", encoding="utf-8") as file:
+        file.write("\n```{raw} latex\n\\undefinedmacro\n```\n")
+
+    result = run_szpub(built, "build", "--lang", "en", "--format", "pdf")
+
+    assert result.returncode == 1
+    report = result.stderr[result.stderr.index("en/pdf failed:") :].splitlines()
+    assert report[1:3] == ["    shenzhen-opening-up-2024-01-26-en.log:", "    ! Undefined control sequence."]
+    assert report[3].strip().startswith("l.") and report[3].endswith("\\undefinedmacro")
+    assert "This is XeTeX" not in result.stderr  # the log's first error, not the whole log
+    assert digest(site) == before
+    assert not (built / "_build" / "pdf" / "en" / "latex" / "shenzhen-opening-up-2024-01-26-en.pdf").exists()
+
+
+def test_two_cold_builds_give_the_same_bytes(site: Path, tmp_path: Path) -> None:
+    """A second cold build in another folder: HTML of every language, then one PDF (the Chinese one)."""
+    again = copy_publication(tmp_path / "again")
+    assert run_szpub(again, "build", "--format", "html").returncode == 0
+    assert run_szpub(again, "build", "--lang", "zh_CN", "--format", "pdf").returncode == 0
+    first, second = digest(site), digest(again / "_build" / "site")
+
+    english_pdf = "en/shenzhen-opening-up-2024-01-26-en.pdf"
+    assert set(first) - set(second) == {english_pdf}
+    assert set(second) <= set(first)
+    different = [name for name in second if second[name] != first[name]]
+    assert different == ["manifest.json"]  # only for the English PDF it was not asked to build
+    manifest = json.loads((site / "manifest.json").read_text(encoding="utf-8"))
+    manifest["languages"][0]["pdf"] = None
+    assert json.loads((again / "_build" / "site" / "manifest.json").read_text(encoding="utf-8")) == manifest
+    assert "zh-cn/shenzhen-opening-up-2024-01-26-zh-cn.pdf" in second
+
+
+def test_the_pdf_is_dated_by_the_release_not_the_build(site: Path, publication: Path) -> None:
+    assert build.source_date_epoch(find_project(publication)) == RELEASE_EPOCH
+    info = subprocess.run(
+        ["pdfinfo", str(site / "zh-cn" / "shenzhen-opening-up-2024-01-26-zh-cn.pdf")],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert "CreationDate:    Fri Jan 26 02:01:00 2024 UTC" in info
+
+
+def test_progress_plain_lines_when_not_a_terminal() -> None:
+    target = build.BuildTarget("zh_CN", "html")
+    stream = io.StringIO()
+    progress = Progress(stream, live=False)
+    progress(build.TargetEvent(target, "queued"))
+    progress(build.TargetEvent(target, "building"))
+    progress(build.TargetEvent(target, "failed", build.TargetResult(target, "failed", seconds=2.04)))
+    assert stream.getvalue().splitlines() == ["zh_CN/html       building", "zh_CN/html       failed after 2.0 s"]
+
+
+def test_progress_one_live_line_per_target_on_a_terminal() -> None:
+    en, zh = build.BuildTarget("en", "pdf"), build.BuildTarget("zh_CN", "pdf")
+    stream = io.StringIO()
+    progress = Progress(stream, live=True)
+    for target in (en, zh):
+        progress(build.TargetEvent(target, "queued"))
+    progress(build.TargetEvent(en, "done", build.TargetResult(en, "built", seconds=3.0, pdf_reused=True)))
+    last = stream.getvalue().rsplit("\x1b[2A", 1)[1]  # the last redraw: back up two lines, rewrite both
+    assert last == (
+        "\r\x1b[2Ken/pdf           done in 3.0 s (PDF unchanged, LaTeX skipped)\n"
+        "\r\x1b[2Kzh_CN/pdf        queued\n"
+    )
+
+
+def test_serve_rebuilds_the_html_on_change(built: Path) -> None:
+    project = find_project(built)
+    preview = serve.start(project.site, port=0)
+    stop, results = threading.Event(), []
+    watcher = threading.Thread(target=serve.watch, args=(project, results.append, stop), kwargs={"interval": 0.2})
+    watcher.start()
+    try:
+        page = preview.url + "en/talent.html"
+        assert preview.url.startswith("http://127.0.0.1:")
+        assert "One-stop services" in urllib.request.urlopen(page).read().decode()
+        talent = built / "docs" / "talent.md"
+        talent.write_text(talent.read_text(encoding="utf-8").replace("One-stop", "Single-window"), encoding="utf-8")
+        for _ in range(600):  # until the rebuild is published (a minute at most)
+            if "Single-window services" in urllib.request.urlopen(page).read().decode():
+                break
+            time.sleep(0.1)
+        assert "Single-window services" in urllib.request.urlopen(page).read().decode()
+        assert all(result.ok for result in results)
+    finally:
+        stop.set()
+        watcher.join()
+        preview.close()
