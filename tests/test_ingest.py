@@ -13,6 +13,8 @@ from babel.messages.pofile import read_po
 from conftest import REPO, run_szpub
 from szpub import ingest
 from szpub.facts import load_facts
+from szpub.ingest_figures import find_figures
+from szpub.ingest_release import RELEASE_TIMEZONE, IngestError, Paragraph, read_release
 
 DATA = Path(__file__).parent / "data" / "releases"
 SEED = REPO / "release" / "shenzhen-daily-2024-01-26-opening-up.txt"
@@ -20,7 +22,7 @@ TRADE = DATA / "shenzhen-daily-2024-03-12-foreign-trade.txt"  # BOM, CRLF, NBSP,
 TOURISM = DATA / "shenzhen-daily-2024-05-20-inbound-tourism.txt"  # LF, no closing "-", US$, "per cent"
 ECONOMY = DATA / "shenzhen-daily-2024-07-26-economy.txt"  # a figure in the title, Markdown and HTML in the text
 ROLE = re.compile(r"\{fact\}`([a-z0-9_]+)`")
-UPDATED = dt.datetime(2024, 1, 26, 10, 1, tzinfo=ingest.RELEASE_TIMEZONE)
+UPDATED = dt.datetime(2024, 1, 26, 10, 1, tzinfo=RELEASE_TIMEZONE)
 
 
 def _ingest(tmp_path: Path, release: Path, *args: str) -> Path:
@@ -164,11 +166,11 @@ def test_prose_carries_no_bare_figure(tmp_path: Path) -> None:
 
 
 def test_bom_crlf_nbsp_and_wrapped_lines_are_read_as_text() -> None:
-    release = ingest.read_release(TRADE)
+    release = read_release(TRADE)
     assert TRADE.read_bytes().startswith(b"\xef\xbb\xbf") and b"\r\n" in TRADE.read_bytes()
     assert release.title == "Shenzhen\u2019s foreign trade climbs to new heights"
     assert (release.portal, release.source) == ("Shenzhen Government Online", "Shenzhen Daily")
-    assert release.updated == dt.datetime(2024, 3, 12, 9, 30, tzinfo=ingest.RELEASE_TIMEZONE)
+    assert release.updated == dt.datetime(2024, 3, 12, 9, 30, tzinfo=RELEASE_TIMEZONE)
     assert [p.line for p in release.paragraphs] == [6, 10, 14, 17, 20, 23, 26]
     assert release.paragraphs[1].text.endswith("grew nearly 40 percent, while cross-border e-commerce handled "
                                                "1.2 million parcels a day on average.")
@@ -229,8 +231,8 @@ def test_figures_with_currency_signs_decimals_and_trailing_qualifiers() -> None:
     ],
 )
 def test_what_is_and_is_not_a_figure(sentence: str, found: list[tuple]) -> None:
-    paragraph = ingest.Paragraph(2, 9, sentence)
-    figures = ingest.find_figures(paragraph, "general", UPDATED, set())
+    paragraph = Paragraph(2, 9, sentence)
+    figures = find_figures(paragraph, "general", UPDATED, set())
     assert [(f.text, f.value, f.kind, f.qualifier) for f in figures] == found
     assert all(not re.search(r"\d", f.label) for f in figures)
 
@@ -353,10 +355,10 @@ def test_a_non_empty_folder_is_refused_without_force(tmp_path: Path) -> None:
 
 def test_a_failure_while_writing_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(root: Path, plan: ingest.Plan) -> tuple[str, ...]:
-        raise ingest.IngestError("catalogs: simulated failure")
+        raise IngestError("catalogs: simulated failure")
 
     monkeypatch.setattr(ingest, "write_catalogs", broken)
-    with pytest.raises(ingest.IngestError, match="simulated failure"):
+    with pytest.raises(IngestError, match="simulated failure"):
         ingest.write_publication(ingest.prepare(SEED), tmp_path / "out")
     assert list(tmp_path.iterdir()) == []
 

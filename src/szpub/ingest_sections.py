@@ -1,0 +1,99 @@
+"""The section map: which section page each paragraph of a release goes to, and why."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from szpub.ingest_release import IngestError, fold
+
+DEFAULT_SECTIONS = Path(__file__).with_name("sections.yaml")
+RESERVED = ("index", "appendix")  # the pages every publication has
+
+
+
+@dataclass(frozen=True)
+class Section:
+    """A section page: its id (the page name), drafted title, and what sends a paragraph there."""
+
+    id: str
+    title: str
+    rules: tuple[tuple[str, re.Pattern[str]], ...] = ()
+
+    def hits(self, text: str) -> list[str]:
+        """Every keyword or pattern occurrence in ``text``, by the rule's own spelling."""
+        folded = fold(text)
+        return [name for name, rule in self.rules for _ in rule.finditer(folded)]
+
+
+@dataclass(frozen=True)
+class SectionMap:
+    path: Path
+    sections: tuple[Section, ...]
+    fallback: str
+
+    def get(self, section_id: str) -> Section:
+        return next(section for section in self.sections if section.id == section_id)
+
+
+_SECTION_ID = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+def load_sections(path: Path | None = None) -> SectionMap:
+    """The section map in ``path`` (default: szpub's own); IngestError naming file and line."""
+    path = path or DEFAULT_SECTIONS
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise IngestError(f"{path}: cannot read: {err.strerror}") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        mark = getattr(err, "problem_mark", None)
+        raise IngestError(f"{path}:{mark.line + 1 if mark else 1}: not valid YAML: {err}") from None
+    data = yaml.safe_load(yaml.serialize(root)) if root else None
+    if not isinstance(data, dict) or not isinstance(data.get("sections"), list) or not data["sections"]:
+        raise IngestError(f"{path}:1: expected a non-empty list under 'sections:' (and 'fallback: ID')")
+    nodes = next(value for key, value in root.value if key.value == "sections").value
+    sections = [
+        _section(path, node.start_mark.line + 1, raw) for node, raw in zip(nodes, data["sections"], strict=True)
+    ]
+    ids = [section.id for section in sections]
+    for index, section_id in enumerate(ids):
+        if section_id in ids[:index]:
+            raise IngestError(f"{path}:{nodes[index].start_mark.line + 1}: section {section_id!r}: duplicate id")
+    fallback = data.get("fallback", ids[-1])
+    if fallback not in ids:
+        raise IngestError(f"{path}:1: fallback {fallback!r} is not one of the sections ({', '.join(ids)})")
+    return SectionMap(path, tuple(sections), fallback)
+
+
+def _section(path: Path, line: int, raw: object) -> Section:
+    where = f"{path}:{line}: section"
+    if not isinstance(raw, dict):
+        raise IngestError(f"{where}: expected a mapping with id, title, keywords and patterns")
+    section_id, title = raw.get("id"), raw.get("title")
+    if not isinstance(section_id, str) or not _SECTION_ID.match(section_id) or section_id in RESERVED:
+        raise IngestError(f"{where}: id must be lowercase letters, digits and '-', and not index or appendix")
+    if not isinstance(title, str) or not title.strip():
+        raise IngestError(f"{where} {section_id!r}: missing title")
+    unknown = set(raw) - {"id", "title", "keywords", "patterns"}
+    if unknown:
+        raise IngestError(f"{where} {section_id!r}: unknown field {sorted(unknown)[0]!r}")
+    rules: list[tuple[str, re.Pattern[str]]] = []
+    for name in ("keywords", "patterns"):
+        values = raw.get(name) or []
+        if not isinstance(values, list) or not all(isinstance(value, str) and value for value in values):
+            raise IngestError(f"{where} {section_id!r}: {name} must be a list of strings")
+        for value in values:
+            try:
+                rules.append((value, _keyword(value) if name == "keywords" else re.compile(value, re.IGNORECASE)))
+            except re.error as err:
+                raise IngestError(f"{where} {section_id!r}: pattern {value!r}: {err}") from None
+    return Section(section_id, title.strip(), tuple(rules))
+
+
+def _keyword(keyword: str) -> re.Pattern[str]:
+    words = r"[\s-]+".join(re.escape(word) for word in re.split(r"[\s-]+", fold(keyword).strip()))
+    return re.compile(rf"(?<![\w-]){words}(?:s|es)?(?![\w-])")
