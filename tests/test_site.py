@@ -12,7 +12,7 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from szpub.project import Project
-from szpub.search import SearchChineseStemmed
+from szpub.search import SearchChineseStemmed, needs_stemmer_fix
 from szpub.siteroot import page_alternates, write_root
 
 ROOTS = Path(__file__).resolve().parent / "roots"
@@ -148,9 +148,27 @@ def test_plain_sphinx_build_is_quiet_and_warning_free(tmp_path: Path) -> None:
     assert result.stdout == "" and result.stderr == ""
 
 
-def test_search_language_class_is_registered_for_chinese() -> None:
+def test_chinese_build_without_jieba_says_so(tmp_path: Path) -> None:
+    """Without jieba Sphinx would index no Chinese word at all, silently: szpub warns, naming the fix."""
+    script = (
+        "import sys; sys.modules['jieba'] = None\n"  # makes `import jieba` fail as if it were not installed
+        "from sphinx.cmd.build import main; sys.exit(main(sys.argv[1:]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, "-b", "html", "-q", "-D", "language=zh_CN", "-d", str(tmp_path / "doctrees"),
+         str(ROOTS / "test-site"), str(tmp_path / "out")],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "WARNING: jieba is not installed: the Chinese search index will hold no Chinese words" in result.stderr
+    assert "[szpub.search]" in result.stderr
+
+
+def test_search_language_class_for_chinese() -> None:
+    assert needs_stemmer_fix()  # Sphinx 9.0.x: english-stemmer.js loaded, "ChineseStemmer" named
     assert SearchChineseStemmed.lang == "zh"
     assert SearchChineseStemmed.js_stemmer_rawcode == ""  # so Sphinx inlines js_stemmer_code as given
+    assert SearchChineseStemmed.js_stemmer_code.endswith("window.Stemmer = EnglishStemmer;")
 
 
 def test_page_alternates() -> None:

@@ -21,11 +21,16 @@ _SPHINX_DIR = Path(sphinx.__file__).parent
 _JS_PREFIX = "Documentation.addTranslations("
 
 
-def _english_stemmer_js() -> str:
-    """Sphinx's minified Snowball English stemmer, exposed as the ``Stemmer`` that searchtools.js expects."""
+def _english_stemmer_js() -> str | None:
+    """Sphinx's minified Snowball English stemmer, exposed as the ``Stemmer`` that searchtools.js expects.
+
+    None when this Sphinx ships no such files (before 9.0, Chinese used an inline Porter stemmer).
+    """
     js_dir = _SPHINX_DIR / "search" / "minified-js"
-    parts = [(js_dir / name).read_text(encoding="utf-8") for name in ("base-stemmer.js", "english-stemmer.js")]
-    return "\n".join([*parts, "window.Stemmer = EnglishStemmer;"])
+    files = [js_dir / name for name in ("base-stemmer.js", "english-stemmer.js")]
+    if not all(file.is_file() for file in files):
+        return None
+    return "\n".join([*(file.read_text(encoding="utf-8") for file in files), "window.Stemmer = EnglishStemmer;"])
 
 
 class SearchChineseStemmed(SearchChinese):
@@ -37,7 +42,12 @@ class SearchChineseStemmed(SearchChinese):
     """
 
     js_stemmer_rawcode = ""
-    js_stemmer_code = _english_stemmer_js()
+    js_stemmer_code = _english_stemmer_js() or SearchChinese.js_stemmer_code
+
+
+def needs_stemmer_fix() -> bool:
+    """Whether Sphinx's Chinese search loads a Snowball stemmer file (the 9.0 layout) that szpub can inline."""
+    return bool(SearchChinese.js_stemmer_rawcode) and _english_stemmer_js() is not None
 
 
 def quiet_jieba() -> None:
@@ -130,6 +140,7 @@ def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
 
 def setup_search(app: Sphinx) -> None:
     quiet_jieba()
-    app.add_search_language(SearchChineseStemmed)
+    if needs_stemmer_fix():
+        app.add_search_language(SearchChineseStemmed)
     app.connect("builder-inited", on_builder_inited)
     app.connect("build-finished", on_build_finished)
