@@ -20,5 +20,6 @@ szpub_release = {
     "subject": "Shenzhen's plans to advance higher-level opening up, presented at a press conference on high-quality development",
 }
 szpub_figures = "figures.yaml"
+szpub_source_only = ["translators-guide"]  # published in the source language only, with no catalog
 
 exclude_patterns = ["figures.yaml"]

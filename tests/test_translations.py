@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from sphinx.errors import ExtensionError
 
-from conftest import copy_publication, run_szpub
+from conftest import REPO, copy_publication, run_szpub
 from szpub.translations import raw_html
 
 if TYPE_CHECKING:
@@ -113,3 +113,12 @@ def test_img_onerror_in_the_interface_catalog_is_refused(tmp_path: Path) -> None
     assert re.search(
         r"sphinx\.po:\d+: \[html\] raw HTML '<img src=x onerror=alert\(1\)>'.*\"Back to top\"", result.stderr
     )
+
+
+def test_translators_guide_is_in_the_english_site_only(site: Path) -> None:
+    assert "Translators\u2019 guide" in (site / "en" / "translators-guide.html").read_text(encoding="utf-8")
+    pdf = next((site / "en").glob("*.pdf"))
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "overseas talent" in text and "Translators" not in text  # an orphan page is not in the PDF
+    assert '"poedit"' not in (site / "en" / "searchindex.js").read_text(encoding="utf-8")  # nosearch
+    assert not list(REPO.glob("locales/*/LC_MESSAGES/translators-guide.po"))  # szpub_source_only: no catalog

@@ -98,7 +98,7 @@ def is_document_catalog(name: str) -> bool:
 def templates(project: Project) -> dict[str, Catalog]:
     """Every catalog's messages in the source language, by catalog name."""
     conf = conf_values(project)
-    found = _document_templates(project)
+    found = _document_templates(project, conf.get("szpub_source_only") or [])
     found[PUBLICATION] = _catalog_of(
         (message, [("conf.py", None)]) for message in publication_messages(conf.get("szpub_release") or {})
     )
@@ -116,7 +116,7 @@ def _catalog_of(messages: Any) -> Catalog:
     return catalog
 
 
-def _document_templates(project: Project) -> dict[str, Catalog]:
+def _document_templates(project: Project, source_only: list[str]) -> dict[str, Catalog]:
     """Runs Sphinx's gettext builder in the source language into a temporary folder."""
     with tempfile.TemporaryDirectory(prefix="szpub-gettext-") as temp:
         out = Path(temp) / "pot"
@@ -131,8 +131,8 @@ def _document_templates(project: Project) -> dict[str, Catalog]:
         found = {}
         for pot in sorted(out.rglob("*.pot")):
             name = pot.relative_to(out).with_suffix("").as_posix()
-            if name in (PUBLICATION, INTERFACE):
-                continue  # Sphinx's own template catalog; the interface catalog is built below
+            if name in (PUBLICATION, INTERFACE) or name in source_only:
+                continue  # Sphinx's own template catalog (the interface catalog is built below); untranslated pages
             template = read_catalog(pot)
             for message in template:
                 message.locations = [(_source_path(project, out, path), line) for path, line in message.locations]

@@ -116,6 +116,7 @@ def on_html_page_context(app: Sphinx, pagename: str, templatename: str, context:
 
 
 def setup_translations(app: Sphinx) -> None:
+    app.add_config_value("szpub_source_only", [], "env", types=frozenset({list}))
     app.connect("builder-inited", on_builder_inited)
     app.add_transform(RejectTranslatedRawHTML)
     app.connect("html-page-context", on_html_page_context)
