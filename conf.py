@@ -20,6 +20,6 @@ szpub_release = {
     "subject": "Shenzhen's plans to advance higher-level opening up, presented at a press conference on high-quality development",
 }
 szpub_figures = "figures.yaml"
-szpub_source_only = ["translators-guide"]  # published in the source language only, with no catalog
+szpub_source_only = ["translators-guide"]  # never translated: no catalog, the source text everywhere
 
 exclude_patterns = ["figures.yaml"]
