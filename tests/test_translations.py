@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -10,9 +11,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from babel.messages.mofile import write_mo
 from sphinx.errors import ExtensionError
 
 from conftest import REPO, copy_publication, run_szpub
+from szpub.pofiles import read_catalog
 from szpub.translations import raw_html
 
 if TYPE_CHECKING:
@@ -122,3 +125,25 @@ def test_translators_guide_is_in_the_english_site_only(site: Path) -> None:
     assert "overseas talent" in text and "Translators" not in text  # an orphan page is not in the PDF
     assert '"poedit"' not in (site / "en" / "searchindex.js").read_text(encoding="utf-8")  # nosearch
     assert not list(REPO.glob("locales/*/LC_MESSAGES/translators-guide.po"))  # szpub_source_only: no catalog
+
+
+def test_raw_html_from_a_stale_compiled_catalog_is_caught_after_translation(
+    make_app: Any, rootdir: Path, tmp_path: Path
+) -> None:
+    """The scan reads the .po files; Sphinx may use an older .mo. The transform after Locale catches that."""
+    srcdir = tmp_path / "root"
+    shutil.copytree(rootdir / "test-translations", srcdir)
+    folder = srcdir / "locales" / "zh_CN" / "LC_MESSAGES"
+    catalog = read_catalog(folder / "index.po", "zh_CN")
+    message = catalog["The city welcomed {fact}`firms` new firms."]
+    message.string = "全市迎来{fact}`firms`家新企业。<script>alert(1)</script>"
+    with (folder / "index.mo").open("wb") as file:
+        write_mo(file, catalog)
+    later = (folder / "index.po").stat().st_mtime + 60
+    os.utime(folder / "index.mo", (later, later))
+    app = make_app("html", srcdir=srcdir, confoverrides={"language": "zh_CN"}, freshenv=True)
+    with pytest.raises(
+        ExtensionError, match=r"index\.md:3: the translation of this passage carries raw HTML '<script>'"
+    ):
+        app.build()
+    assert not (app.outdir / "index.html").exists()

@@ -214,7 +214,7 @@ def merge(old: Catalog | None, template: Catalog, new: Catalog) -> CatalogUpdate
             entry.flags |= previous.flags & {"fuzzy"}
             entry.previous_id = previous.previous_id if previous.fuzzy else []
         elif (match := _best_match(str(message.id), pool)) is not None:
-            entry.string, entry.user_comments, entry.previous_id = match.string, match.user_comments, [match.id]
+            entry.string, entry.user_comments, entry.previous_id = match.string, match.user_comments, [str(match.id)]
             entry.flags.add("fuzzy")
             used.add(_key(match))
             result.fuzzy += 1

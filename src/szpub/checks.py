@@ -181,7 +181,7 @@ def check_unrendered(msgid: str, msgstr: str, context: Context) -> list[str]:
     if not context.document:
         return []
     source, translation = markup(msgid).text, markup(msgstr).text
-    found = []
+    found: list[str] = []
     for marker in _LEFTOVERS:
         if translation.count(marker) > source.count(marker) and not any(marker in other for other in found):
             found.append(marker)
@@ -257,19 +257,17 @@ def check_catalog(path: str, catalog: Catalog, context: Context, *, release: boo
     for message in catalog:
         if not message.id or not isinstance(message.id, str):
             continue
-        msgid, msgstr = message.id, str(message.string or "")
+        msgid, msgstr, line = message.id, str(message.string or ""), message.lineno or 0
         if not msgstr:
-            findings.append(Finding(path, message.lineno, "untranslated", "not translated yet", msgid, pending))
+            findings.append(Finding(path, line, "untranslated", "not translated yet", msgid, pending))
             continue
         if message.fuzzy:
             findings.append(
-                Finding(path, message.lineno, "fuzzy", "fuzzy: review it, then remove the fuzzy flag", msgid, pending)
+                Finding(path, line, "fuzzy", "fuzzy: review it, then remove the fuzzy flag", msgid, pending)
             )
             continue
         for name, check in CHECKS.items():
-            findings += [
-                Finding(path, message.lineno, name, problem, msgid) for problem in check(msgid, msgstr, context)
-            ]
+            findings += [Finding(path, line, name, problem, msgid) for problem in check(msgid, msgstr, context)]
     return findings
 
 

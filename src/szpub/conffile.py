@@ -30,11 +30,15 @@ def add_to_list(text: str, name: str, value: str, default: list[str]) -> str:
     values = [e.value for e in node.elts]  # type: ignore[attr-defined]
     if value in values:
         return text
-    lines = text.encode("utf-8").splitlines(keepends=True)
-    start = sum(len(line) for line in lines[: node.lineno - 1]) + node.col_offset
-    end = sum(len(line) for line in lines[: node.end_lineno - 1]) + node.end_col_offset  # type: ignore[operator]
-    data = text.encode("utf-8")
+    data = text.encode("utf-8")  # ast's column offsets count UTF-8 bytes
+    start = _offset(data, node.lineno, node.col_offset)
+    end = _offset(data, node.end_lineno or node.lineno, node.end_col_offset or 0)
     return (data[:start] + _literal([*values, value]).encode("utf-8") + data[end:]).decode("utf-8")
+
+
+def _offset(data: bytes, lineno: int, column: int) -> int:
+    lines = data.splitlines(keepends=True)
+    return sum(len(line) for line in lines[: lineno - 1]) + column
 
 
 def _literal(values: list[str]) -> str:

@@ -39,8 +39,8 @@ def validate(path: Path, data: bytes, shown: Path | str | None = None) -> None:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise CatalogError(shown, line, "not valid UTF-8; save the file as UTF-8") from None
+        at = data[: err.start].count(b"\n") + 1
+        raise CatalogError(shown, at, "not valid UTF-8; save the file as UTF-8") from None
     seen: dict[str, int] = {}
     entry: _Entry | None = None
     keyword = ""
