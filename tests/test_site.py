@@ -70,6 +70,7 @@ def test_chinese_page_switcher_hreflang_and_metadata(app) -> None:
     assert meta(html, "og:locale") == ["zh_CN"]
     assert meta(html, "og:locale:alternate") == ["en_US"]
     assert meta(html, "og:url") == [f"{BASE}zh-cn/talent.html"]
+    assert meta(html, "article:published_time") == ["2024-01-26T10:01:00+08:00"]
     assert html.count('name="viewport"') == 1
 
 

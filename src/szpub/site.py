@@ -62,11 +62,12 @@ def og_locale(language: str) -> str:
 
 
 def page_description(doctree: nodes.document | None, fallback: str) -> str:
-    """The page's first paragraph of prose (the byline skipped), shortened for search results and cards."""
+    """The page's first paragraph of prose (not the byline, not a table cell), shortened for search results."""
     text = ""
     if doctree is not None:
         for paragraph in doctree.findall(nodes.paragraph):
-            if "szpub-byline" not in paragraph["classes"]:
+            prose = isinstance(paragraph.parent, nodes.section | nodes.document)
+            if prose and "szpub-byline" not in paragraph["classes"]:
                 text = paragraph.astext()
                 break
     text = re.sub(r"\s+", " ", text).strip() or fallback
@@ -92,6 +93,7 @@ def on_html_page_context(app: Sphinx, pagename: str, templatename: str, context:
         context["szpub_og_url"] = f"{base_url}{l10n.folder_name(current)}/{pagename}.html"
     context["szpub_description"] = page_description(doctree, load_release(app.config).subject)
     context["szpub_is_root"] = pagename == ROOT_DOC
+    context["szpub_published"] = str(app.config.szpub_release.get("updated", ""))
     # docutils adds a second viewport tag to the one basic/layout.html writes
     context["metatags"] = re.sub(r'<meta name="viewport"[^>]*>\n?', "", context.get("metatags", ""))
     # Other features (the figures' data files) add theirs from a later html-page-context handler.
