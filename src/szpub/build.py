@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -18,11 +19,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from szpub import l10n
+from szpub import l10n, runner
 from szpub.project import Project, pdf_stem
 from szpub.siteroot import write_root
 
@@ -148,15 +150,21 @@ def run_target(project: Project, target: BuildTarget) -> TargetResult:
     """Builds one target unless its inputs are those of its last successful run."""
     started = time.monotonic()
     stamp = _stamp(project, target)
-    fingerprint = _fingerprint(project, target)
-    if _is_current(stamp, fingerprint) and _output(project, target).is_file():
+    recorded = _read_stamp(stamp)
+    tools = tools_fingerprint()
+    fingerprint = _fingerprint(project, target, tools)
+    if recorded.get("fingerprint") == fingerprint and _output(project, target).is_file():
         return TargetResult(target, "up to date")
     stamp.unlink(missing_ok=True)
+    if recorded.get("tools") != tools:
+        # Sphinx notices changed sources and templates, not changed extension code: read everything again
+        shutil.rmtree(_doctrees(project, target), ignore_errors=True)
     result = _run_pdf(project, target) if target.format == "pdf" else _run_html(project, target)
     result.seconds = time.monotonic() - started
     if result.ok:
         stamp.parent.mkdir(parents=True, exist_ok=True)
-        stamp.write_text(json.dumps({"fingerprint": fingerprint, "seconds": round(result.seconds, 2)}) + "\n")
+        record = {"fingerprint": fingerprint, "tools": tools, "seconds": round(result.seconds, 2)}
+        stamp.write_text(json.dumps(record) + "\n")
     else:
         # Sphinx records a document read with warnings as up to date: forget the environment so the
         # next run reads it again and reports the same problem instead of passing silently.
@@ -206,7 +214,7 @@ def _sphinx(project: Project, target: BuildTarget, builder: str) -> subprocess.C
     command = [
         sys.executable,
         "-m",
-        "sphinx",
+        "szpub.runner",  # sphinx-build, with the Chinese search dictionary cached in _build/.szpub
         "-b",
         builder,
         str(project.docs),
@@ -240,6 +248,7 @@ def _environment(project: Project) -> dict[str, str]:
         "FORCE_SOURCE_DATE": "1",  # TeX takes \today and the PDF dates from SOURCE_DATE_EPOCH
         "LATEXMKOPTS": "-quiet",
         "LATEXOPTS": "-halt-on-error -interaction=nonstopmode",
+        runner.CACHE_ENV: str(project.build_dir / STATE_DIR),
     }
     epoch = source_date_epoch(project)
     if epoch is not None:
@@ -278,28 +287,36 @@ def _stamp(project: Project, target: BuildTarget) -> Path:
     return project.build_dir / STATE_DIR / f"{target.key}.json"
 
 
-def _is_current(stamp: Path, fingerprint: str) -> bool:
+def _read_stamp(stamp: Path) -> dict[str, str]:
     try:
-        return bool(json.loads(stamp.read_text())["fingerprint"] == fingerprint)
-    except (OSError, ValueError, KeyError, TypeError):
-        return False
+        record = json.loads(stamp.read_text())
+    except (OSError, ValueError):
+        return {}
+    return record if isinstance(record, dict) else {}
 
 
-def _fingerprint(project: Project, target: BuildTarget) -> str:
-    """A hash of everything a target is made from: sources, conf.py, its catalogs, szpub and the tools."""
-    digest = hashlib.sha256(repr((target.key, sys.version, [_version(tool) for tool in _TOOLS])).encode())
+@functools.cache
+def tools_fingerprint() -> str:
+    """A hash of what builds every target: Python, Sphinx and friends, szpub's own code and theme."""
+    digest = hashlib.sha256(repr((sys.version, [_version(tool) for tool in _TOOLS])).encode())
     package = Path(__file__).parent
-    inputs = [
-        (project.root, [project.root / "conf.py"]),
-        (project.root, files_under(project.docs)),
-        (project.root, [p for p in files_under(project.locales / target.language) if p.suffix != ".mo"]),
-        (package, [p for p in files_under(package) if p.suffix != ".pyc"]),
-    ]
-    for base, paths in inputs:
-        for path in paths:
-            digest.update(f"{path.relative_to(base)}\0".encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    _hash_files(digest, package, [p for p in files_under(package) if p.suffix != ".pyc"])
     return digest.hexdigest()
+
+
+def _fingerprint(project: Project, target: BuildTarget, tools: str) -> str:
+    """A hash of everything a target is made from: the tools, conf.py, the sources, its catalogs."""
+    digest = hashlib.sha256(f"{target.key}\0{tools}\0".encode())
+    _hash_files(digest, project.root, [project.root / "conf.py", *files_under(project.docs)])
+    catalogs = files_under(project.locales / target.language)
+    _hash_files(digest, project.root, [p for p in catalogs if p.suffix != ".mo"])
+    return digest.hexdigest()
+
+
+def _hash_files(digest: Any, base: Path, paths: list[Path]) -> None:
+    for path in paths:
+        digest.update(f"{path.relative_to(base)}\0".encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
 
 
 def _version(distribution: str) -> str:
@@ -325,10 +342,8 @@ def files_under(folder: Path) -> list[Path]:
 def _latex_inputs_hash(latex_dir: Path) -> str:
     """A hash of what the LaTeX builder wrote (the .tex, styles, images), not of what latexmk writes."""
     digest = hashlib.sha256()
-    for path in files_under(latex_dir):
-        if path.suffix not in _LATEX_OUTPUTS and not path.name.startswith("__"):
-            digest.update(f"{path.relative_to(latex_dir)}\0".encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    inputs = [p for p in files_under(latex_dir) if p.suffix not in _LATEX_OUTPUTS and not p.name.startswith("__")]
+    _hash_files(digest, latex_dir, inputs)
     return digest.hexdigest()
 
 
