@@ -9,6 +9,7 @@ import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import yaml
@@ -98,18 +99,18 @@ def _title_figures(release: Release, figures: list[Figure], taken: set[str]) -> 
 
 def prepare(release_path: Path, sections_path: Path | None = None, languages: list[str] | None = None) -> Plan:
     """Reads the release and the section map and plans the publication; IngestError on bad input."""
-    targets = tuple(dict.fromkeys(languages or DEFAULT_LANGUAGES))
-    targets = tuple(dict.fromkeys(language.replace("-", "_") for language in targets))  # zh-CN: Sphinx's zh_CN
+    release = read_release(release_path)
+    sections = load_sections(sections_path)
+    # zh-CN as readers write it, zh_CN as Sphinx does
+    targets = tuple(dict.fromkeys(language.replace("-", "_") for language in languages or DEFAULT_LANGUAGES))
     for language in targets:
+        if language == SOURCE_LANGUAGE:
+            raise IngestError(f"--lang: {language!r} is the source language; name the target languages")
         try:
             l10n.parse_locale(language)
         except ValueError as err:
             raise IngestError(f"--lang: {err}") from None
-    for language in targets:
-        if language == SOURCE_LANGUAGE:
-            raise IngestError(f"--lang: {language!r} is the source language; name the target languages")
-    sections = load_sections(sections_path)
-    return plan_release(read_release(release_path), sections, tuple(targets))
+    return plan_release(release, sections, targets)
 
 
 def describe(plan: Plan) -> list[str]:
@@ -190,7 +191,8 @@ def _escape(text: str) -> str:
 def render_figures(plan: Plan) -> str:
     entries = []
     for figure in plan.facts:
-        lines = [f"  - id: {figure.id}", f"    value: {figure.value}", f"    kind: {figure.kind}"]
+        value = format(Decimal(str(figure.value)), "f")  # never 1e-05, which YAML reads as a string
+        lines = [f"  - id: {figure.id}", f"    value: {value}", f"    kind: {figure.kind}"]
         if figure.words:
             lines.append("    words: true")
         lines += [f"    {name}: {_yaml_string(getattr(figure, name))}" for name in ("unit", "qualifier")
@@ -211,8 +213,8 @@ def render_conf(plan: Plan) -> str:
     fields = render_conf_fields(plan)
     body = "".join(f"    {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)},\n" for k, v in fields.items())
     languages = ", ".join(json.dumps(lang) for lang in (SOURCE_LANGUAGE, *plan.languages))
-    date = f"{release.updated:%d %B %Y}"
-    return f'''"""Sphinx configuration of {release.source}'s release of {date}, drafted by szpub ingest."""
+    source, date = re.sub(r'["\\]', "", release.source), f"{release.updated:%d %B %Y}"
+    return f'''"""Sphinx configuration of {source}'s release of {date}, drafted by szpub ingest."""
 
 from pathlib import Path
 
