@@ -40,14 +40,22 @@ def seed_publication(tmp_path_factory: pytest.TempPathFactory) -> Path:
 # -- the repository's docs/ is explained by ingest -----------------------------------------------------------
 
 
+def _toctree(root: Path) -> list[str]:
+    index = (root / "docs" / "index.md").read_text(encoding="utf-8")
+    toctree = re.search(r"```\{toctree\}\n(?::.*\n)*\n(.*?)```", index, re.S)
+    assert toctree, index
+    return toctree.group(1).split()
+
+
 def _pages(root: Path) -> dict[str, list[str]]:
-    """Each page's prose paragraphs (no heading, no directive), figures replaced by their ids' order."""
+    """The release's pages (the index and its toctree, not the appendix nor orphans): their prose paragraphs."""
     pages = {}
-    for page in sorted((root / "docs").glob("*.md")):
-        if page.stem == "appendix":
+    for name in sorted(["index", *_toctree(root)]):
+        if name == "appendix":
             continue
-        blocks = re.split(r"\n\s*\n", re.sub(r"```.*?```", "", page.read_text(encoding="utf-8"), flags=re.S))
-        pages[page.stem] = [block.strip() for block in blocks if block.strip() and not block.startswith("#")]
+        text = (root / "docs" / f"{name}.md").read_text(encoding="utf-8")
+        blocks = re.split(r"\n\s*\n", re.sub(r"```.*?```", "", text, flags=re.S))
+        pages[name] = [block.strip() for block in blocks if block.strip() and not block.startswith("#")]
     return pages
 
 
@@ -80,9 +88,7 @@ def test_seed_gives_every_figure_of_the_repository(seed_publication: Path) -> No
 
 
 def test_seed_publication_has_the_repository_shape(seed_publication: Path) -> None:
-    index = (seed_publication / "docs/index.md").read_text()
-    toctree = re.search(r"```\{toctree\}\n:maxdepth: 1\n\n(.*?)```", index, re.S)
-    assert toctree and toctree.group(1).split() == [
+    assert _toctree(seed_publication) == _toctree(REPO) == [
         "opening-up", "talent", "diplomacy", "investment", "connectivity", "appendix",
     ]
     conf: dict = {"__file__": str(seed_publication / "conf.py")}
