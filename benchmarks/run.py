@@ -1,0 +1,264 @@
+"""szpub's build benchmark: szpub against plain sphinx-build, incremental rebuilds, and scaling.
+
+Run from the repository: ``.venv/bin/python benchmarks/run.py`` (about two minutes on two cores).
+Every phase runs in a fresh child process that reports its wall time, the largest resident set of
+its descendants (``getrusage(RUSAGE_CHILDREN).ru_maxrss``) and the peak of the summed resident
+sets of all its descendants at once (sampled from /proc every 50 ms, since targets run in parallel).
+Results go to benchmarks/results.json and a Markdown table to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from importlib.metadata import version
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+LANGUAGE = "zh_CN"
+_ROLE = re.compile(r"\{(fact|fact-value)\}`([a-z0-9_]+)`")
+
+# Runs the commands of one phase in series, in a child process of its own, and prints its measures.
+_RUNNER = r"""
+import json, os, resource, subprocess, sys, threading, time
+
+def descendants_rss(root):
+    children = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as file:
+                    fields = file.read().rsplit(")", 1)[1].split()
+                children.setdefault(int(fields[1]), []).append(int(entry))
+            except OSError:
+                pass
+    total, stack = 0, list(children.get(root, []))
+    while stack:
+        pid = stack.pop()
+        stack.extend(children.get(pid, []))
+        try:
+            with open(f"/proc/{pid}/statm") as file:
+                total += int(file.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except OSError:
+            pass
+    return total
+
+spec = json.loads(sys.argv[1])
+peak, done = [0], threading.Event()
+def sample():
+    while not done.wait(0.05):
+        peak[0] = max(peak[0], descendants_rss(os.getpid()))
+threading.Thread(target=sample, daemon=True).start()
+started, codes = time.perf_counter(), []
+for command in spec["commands"]:
+    proc = subprocess.run(command, cwd=spec["cwd"], capture_output=True, text=True, errors="replace")
+    codes.append(proc.returncode)
+    if proc.returncode:
+        sys.stderr.write(proc.stdout[-3000:] + proc.stderr[-3000:])
+seconds = time.perf_counter() - started
+done.set()
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({
+    "seconds": seconds, "cpu_seconds": usage.ru_utime + usage.ru_stime, "max_rss_mib": usage.ru_maxrss / 1024,
+    "peak_total_rss_mib": peak[0] / 2**20, "load_average": os.getloadavg()[0], "codes": codes,
+}))
+"""
+
+
+def measure(name: str, commands: list[list[str]], cwd: Path, env: dict[str, str]) -> dict[str, object]:
+    """One phase, measured in a child process; exits when a command fails (a benchmark of a failure is no benchmark)."""
+    spec = json.dumps({"commands": commands, "cwd": str(cwd)})
+    proc = subprocess.run([sys.executable, "-c", _RUNNER, spec], capture_output=True, text=True, env=env, check=False)
+    if proc.returncode or not proc.stdout.strip():
+        sys.exit(f"{name}: the runner failed:\n{proc.stderr}")
+    result = json.loads(proc.stdout)
+    if any(result.pop("codes")):
+        sys.exit(f"{name}: a command failed:\n{proc.stderr}")
+    sys.stderr.write(
+        f"{name:<28} {result['seconds']:7.2f} s  {result['cpu_seconds']:7.2f} s CPU  "
+        f"{result['peak_total_rss_mib']:5.0f} MiB  load {result['load_average']:.1f}\n"
+    )
+    return {"phase": name, **result}
+
+
+def copy_publication(dest: Path) -> Path:
+    """conf.py, docs and catalogs of the release, without compiled catalogs (as a fresh checkout)."""
+    dest.mkdir(parents=True)
+    shutil.copy2(REPO / "conf.py", dest / "conf.py")
+    for folder in ("docs", "locales"):
+        shutil.copytree(REPO / folder, dest / folder, ignore=shutil.ignore_patterns("*.mo"))
+    return dest
+
+
+def sections_of(index: Path) -> list[str]:
+    """The documents listed in the index's toctree, in order."""
+    block = re.search(r"```\{toctree\}\n(.*?)```", index.read_text(encoding="utf-8"), re.S)
+    assert block, f"{index}: no toctree"
+    return [line.strip() for line in block.group(1).splitlines() if line.strip() and not line.startswith(":")]
+
+
+def size_of(publication: Path) -> dict[str, int]:
+    """Sections, paragraphs and figures of a publication: what the scaling factor multiplies."""
+    sections = [doc for doc in sections_of(publication / "docs" / "index.md") if doc != "appendix"]
+    paragraphs = sum(
+        len([b for b in (publication / "docs" / f"{doc}.md").read_text(encoding="utf-8").split("\n\n") if b.strip()])
+        - 1  # the heading
+        for doc in sections
+    )
+    figures = yaml.safe_load((publication / "docs" / "figures.yaml").read_text(encoding="utf-8"))["figures"]
+    return {"sections": len(sections), "paragraphs": paragraphs, "figures": len(figures)}
+
+
+def synthesize(dest: Path, factor: int) -> Path:
+    """The release, ``factor`` times over: every section and its figures and catalog repeated.
+
+    Copy ``k`` of section ``s`` is the document ``s-kNN`` citing figures ``<id>_kNN``; its catalog is the
+    section's zh_CN catalog with the same renaming, so every copy is completely translated.
+    """
+    copy_publication(dest)
+    docs, catalogs = dest / "docs", dest / "locales" / LANGUAGE / "LC_MESSAGES"
+    index = docs / "index.md"
+    sections = [doc for doc in sections_of(index) if doc != "appendix"]
+    data = yaml.safe_load((docs / "figures.yaml").read_text(encoding="utf-8"))
+    originals = list(data["figures"])
+    copies = []
+    for k in range(2, factor + 1):
+        suffix = f"k{k:02d}"
+        for section in sections:
+            rename = lambda text, s=suffix: _ROLE.sub(lambda m: f"{{{m[1]}}}`{m[2]}_{s}`", text)  # noqa: E731
+            (docs / f"{section}-{suffix}.md").write_text(rename((docs / f"{section}.md").read_text("utf-8")), "utf-8")
+            po = catalogs / f"{section}.po"
+            (catalogs / f"{section}-{suffix}.po").write_text(rename(po.read_text("utf-8")), "utf-8")
+            copies.append(f"{section}-{suffix}")
+        data["figures"] += [
+            {**fact, "id": f"{fact['id']}_{suffix}", "section": f"{fact['section']}-{suffix}"} for fact in originals
+        ]
+    (docs / "figures.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    text = index.read_text(encoding="utf-8")
+    index.write_text(text.replace("\nappendix\n", "".join(f"\n{doc}" for doc in copies) + "\nappendix\n"), "utf-8")
+    return dest
+
+
+def edit_one_msgstr(catalog: Path) -> None:
+    """Changes the last msgstr of a catalog, as a translator fixing one sentence."""
+    text = catalog.read_text(encoding="utf-8")
+    position = text.rstrip().rfind('"')
+    catalog.write_text(text[:position] + "（修订）" + text[position:], encoding="utf-8")
+
+
+def plain_commands(out: Path) -> list[list[str]]:
+    """The four commands a plain Sphinx user runs, as the design notes give them."""
+    sphinx = [sys.executable, "-m", "sphinx"]
+    return [
+        [*sphinx, "-q", "-c", ".", "docs", str(out / "html-en")],
+        [*sphinx, "-q", "-c", ".", "-D", f"language={LANGUAGE}", "docs", str(out / "html-zh")],
+        [*sphinx, "-M", "latexpdf", "docs", str(out / "pdf-en"), "-q", "-c", "."],
+        [*sphinx, "-M", "latexpdf", "docs", str(out / "pdf-zh"), "-q", "-c", ".", "-D", f"language={LANGUAGE}"],
+    ]
+
+
+def run(work: Path, factors: list[int]) -> dict[str, object]:
+    # a snapshot of szpub's sources: edits made while the benchmark runs must not change what it measures
+    shutil.copytree(REPO / "src", work / "src", ignore=shutil.ignore_patterns("__pycache__"))
+    env = {**os.environ, "PYTHONPATH": str(work / "src"), "PYTHONHASHSEED": "0"}
+    szpub = [[sys.executable, "-m", "szpub.cli", "build"]]
+    phases = []
+    plain = copy_publication(work / "plain")
+    phases.append(measure("plain sphinx-build, serial", plain_commands(work / "plain-out"), plain, env))
+    release = copy_publication(work / "release")
+    phases.append(measure("szpub build, cold", szpub, release, env))
+    phases.append(measure("szpub build, no-op", szpub, release, env))
+    edit_one_msgstr(release / "locales" / LANGUAGE / "LC_MESSAGES" / "talent.po")
+    phases.append(measure("szpub build, one msgstr", szpub, release, env))
+    scaling = []
+    for factor in factors:
+        publication = synthesize(work / f"synthetic-{factor}x", factor)
+        phase = measure(f"szpub build, {factor}x, cold", szpub, publication, env)
+        scaling.append({"factor": factor, **size_of(publication), **phase})
+    return {"phases": phases, "scaling": scaling}
+
+
+def ratios(results: dict[str, object]) -> dict[str, float]:
+    phases = {phase["phase"]: phase["seconds"] for phase in results["phases"]}  # type: ignore[index]
+    cold = phases["szpub build, cold"]
+    scaling = {row["factor"]: row for row in results["scaling"]}  # type: ignore[index]
+    found = {
+        "cold / plain serial": cold / phases["plain sphinx-build, serial"],
+        "no-op / cold": phases["szpub build, no-op"] / cold,
+        "one msgstr / cold": phases["szpub build, one msgstr"] / cold,
+    }
+    for factor in sorted(scaling):
+        if factor != 1 and 1 in scaling:
+            found[f"{factor}x / 1x time"] = scaling[factor]["seconds"] / scaling[1]["seconds"]
+    return found
+
+
+TARGETS = {
+    "cold / plain serial": 0.75,
+    "no-op / cold": 0.2,
+    "one msgstr / cold": 0.3,
+    "50x / 1x time": 55,
+}
+
+
+def markdown(results: dict[str, object]) -> str:
+    lines = [
+        "| phase | wall (s) | CPU (s) | peak RSS, largest process (MiB) | peak RSS, all processes (MiB) | load avg |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for phase in results["phases"] + results["scaling"]:  # type: ignore[operator]
+        size = ""
+        if "factor" in phase:
+            size = f" ({phase['sections']} sections, {phase['paragraphs']} paragraphs, {phase['figures']} figures)"
+        lines.append(
+            f"| {phase['phase']}{size} | {phase['seconds']:.2f} | {phase['cpu_seconds']:.2f}"
+            f" | {phase['max_rss_mib']:.0f} | {phase['peak_total_rss_mib']:.0f} | {phase['load_average']:.1f} |"
+        )
+    lines += ["", "| ratio | measured | target | held |", "|---|---:|---:|---|"]
+    for name, value in results["ratios"].items():  # type: ignore[union-attr]
+        target = TARGETS.get(name)
+        held = "" if target is None else ("yes" if value <= target else "**no**")
+        lines.append(f"| {name} | {value:.2f} | {'' if target is None else f'≤ {target}'} | {held} |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--factors", type=int, nargs="+", default=[1, 10, 50], help="synthetic sizes (default: 1 10 50)"
+    )
+    parser.add_argument("--output", type=Path, default=REPO / "benchmarks" / "results.json")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="szpub-benchmark-"))
+    try:
+        results = run(work, args.factors)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    results["ratios"] = ratios(results)
+    results["machine"] = {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "sphinx": version("sphinx"),
+        "myst-parser": version("myst-parser"),
+        "commit": subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, check=False
+        ).stdout.strip(),
+    }
+    args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    sys.stdout.write(markdown(results) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
