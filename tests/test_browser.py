@@ -123,12 +123,12 @@ def test_switcher_keeps_the_page_and_the_choice_is_remembered(browser: Browser, 
 
 
 @pytest.mark.parametrize(
-    ("query", "first", "also"),
-    [("深圳", "index.html", {"talent.html", "connectivity.html"}), ("人才", "talent.html", set()),
-     ("航线", None, {"connectivity.html", "appendix.html"})],
+    ("query", "first", "also", "slug"),
+    [("深圳", "index.html", {"talent.html", "connectivity.html"}, "shenzhen"), ("人才", "talent.html", set(), "talent"),
+     ("航线", None, {"connectivity.html", "appendix.html"}, "routes")],
 )  # fmt: skip
 def test_chinese_search_finds_the_right_pages(
-    browser: Browser, server: str, site: Path, query: str, first: str | None, also: set[str]
+    browser: Browser, server: str, site: Path, query: str, first: str | None, also: set[str], slug: str
 ) -> None:
     with reader(browser, locale="zh-CN") as (context, errors):
         page = context.new_page()
@@ -145,6 +145,8 @@ def test_chinese_search_finds_the_right_pages(
         for href in found:  # every result is a page that holds the word
             assert query in (site / "zh-cn" / href.split("#")[0]).read_text(encoding="utf-8"), href
         assert page.locator("#search-results h2").inner_text() == "搜索结果"
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"zh-cn-search-{slug}.png"), full_page=True)
         assert errors == []
 
 
