@@ -161,7 +161,9 @@ def test_markup_in_a_release_stays_text_and_a_title_figure_is_cited(tmp_path: Pa
 
 
 def test_prose_carries_no_bare_figure(tmp_path: Path) -> None:
+    (tmp_path / "publication").mkdir()  # an empty folder is fine without --force
     out = _ingest(tmp_path, TOURISM)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["publication"]
     assert _bare_numbers(out) == []
     prose = {page: "\n".join(paragraphs) for page, paragraphs in _pages(out).items()}
     bare = {page: _ANY_ROLE.sub("", text) for page, text in prose.items()}
