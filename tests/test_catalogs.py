@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import copy_publication, run_szpub
-from szpub.catalogs import similarity
+from szpub.catalogs import normalize_language, similarity
 from szpub.conffile import add_to_list
 from szpub.pofiles import read_catalog, render_catalog
 
@@ -204,3 +204,14 @@ def test_conf_edit_keeps_the_rest_of_the_file() -> None:
     assert add_to_list("x = 1\n", "szpub_languages", "ja", ["en"]) == 'x = 1\nszpub_languages = ["en", "ja"]\n'
     with pytest.raises(ValueError, match=r"conf.py:1: szpub_languages is not a plain list of strings"):
         add_to_list("szpub_languages = LANGS + ['x']\n", "szpub_languages", "ja", ["en"])
+
+
+def test_language_codes_are_written_as_sphinx_expects() -> None:
+    assert [normalize_language(code) for code in ("ja", "zh-tw", "pt-BR", "zh_Hant_TW")] == [
+        "ja",
+        "zh_TW",
+        "pt_BR",
+        "zh_Hant_TW",
+    ]
+    with pytest.raises(ValueError, match="unknown language 'xx'"):
+        normalize_language("xx")

@@ -248,14 +248,14 @@ def _new_catalog(project: Project, language: str, name: str, old: Catalog | None
         catalog.last_translator, catalog.language_team = old.last_translator, old.language_team
         catalog.msgid_bugs_address = old.msgid_bugs_address
     else:
-        catalog.language_team = f"{locale.get_display_name('en')} <>"
+        catalog.language_team = locale.get_display_name("en") or language
     return catalog
 
 
 def _header_comment(project: Project, locale: Locale, name: str) -> str:
     language = locale.get_display_name("en")
     return (
-        f"# {language} translation of {project.title!r}: the {name} catalog.\n"
+        f'# {language} translation of "{project.title}": the {name} catalog.\n'
         "# Kept up to date by `szpub update`; translators edit the msgstr lines (see the translators' guide)."
     )
 
@@ -394,8 +394,15 @@ def stat_catalogs(project: Project, languages: list[str] | None = None) -> list[
 
 
 def normalize_language(language: str) -> str:
-    """Sphinx's code of a Babel locale (``zh-TW`` -> ``zh_TW``); ValueError if Babel does not know it."""
-    return str(l10n.parse_locale(language.replace("-", "_")))
+    """Sphinx's code of a Babel locale (``zh-tw`` -> ``zh_TW``); ValueError if Babel does not know it."""
+    parts = language.replace("-", "_").split("_")
+    code = "_".join([parts[0].lower(), *(_subtag(part) for part in parts[1:])])
+    l10n.parse_locale(code)
+    return code
+
+
+def _subtag(part: str) -> str:
+    return part.title() if len(part) == 4 else part.upper() if len(part) == 2 else part
 
 
 @dataclass
