@@ -145,6 +145,9 @@ def test_chinese_search_finds_the_right_pages(
         for href in found:  # every result is a page that holds the word
             assert query in (site / "zh-cn" / href.split("#")[0]).read_text(encoding="utf-8"), href
         assert page.locator("#search-results h2").inner_text() == "搜索结果"
+        snippets = page.locator("#search-results p.context").all_inner_texts()
+        # the quoted text is the page's, not its navigation
+        assert snippets and not any("上一篇" in text or "下一篇" in text for text in snippets)
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"zh-cn-search-{slug}.png"), full_page=True)
         assert errors == []
