@@ -88,6 +88,16 @@ def test_html_is_checked_in_interface_catalogs_too(tmp_path: Path) -> None:
     context = checks.Context("zh_CN", document=False)
     catalog = read_catalog(_po(tmp_path, "Search", "<b>搜索</b>"), "zh_CN")
     assert [f.check for f in checks.check_catalog("sphinx.po", catalog, context)] == ["html", "html"]
+    latex = read_catalog(_po(tmp_path, "Shenzhen Daily", "深圳日报}\\input{x}"), "zh_CN")
+    found = [f.message for f in checks.check_catalog("publication.po", latex, context)]
+    assert found == [f"{mark!r} that the source lacks: template or LaTeX markup" for mark in ("\\", "{", "}")]
+
+
+def test_an_added_image_is_a_link_the_source_lacks(tmp_path: Path) -> None:
+    path = _po(tmp_path, "Read more.", "阅读更多。![](https://tracker.example/p.png)")
+    assert [str(f) for f in _findings(path)] == [
+        "index.po:6: [links] link 'https://tracker.example/p.png' is not in the source: \"Read more.\""
+    ]
 
 
 @pytest.mark.parametrize(

@@ -38,8 +38,11 @@ def preflight(project: Project, languages: Iterable[str], *, release: bool = Tru
     if not targets:
         return True
     report = checks.run_checks(project, targets, release=release)
-    for finding in report.findings:
+    for finding in report.errors:
         print(finding, file=sys.stderr)
+    if len(report.findings) > len(report.errors):  # a draft's untranslated and fuzzy messages
+        warnings = len(report.findings) - len(report.errors)
+        print(f"szpub: {warnings} message(s) untranslated or fuzzy: `szpub check --draft` lists them", file=sys.stderr)
     if not report.ok:
         _fail(f"{len(report.errors)} translation error(s); nothing was built (see the translators' guide)")
     return report.ok

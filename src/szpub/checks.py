@@ -29,6 +29,8 @@ _HALF_WIDTH = re.compile(rf"(?<=[{_CJK}])\s?[,.;:!?()]\s?(?=[{_CJK}])")
 _URL = re.compile(r"https?://[^\s)>\]]+")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 # Markup characters that survive rendering only when the markup failed (CommonMark next to CJK punctuation).
+# In publication.po and sphinx.po: what Jinja, %-formatting or LaTeX would read as markup.
+_TEMPLATE_MARKS = ("\\", "{", "}", "%")
 _LEFTOVERS = ("**", "__", "*", "`", "[", "]", "{", "}")
 
 
@@ -117,6 +119,8 @@ def markup(text: str) -> Markup:
                 code.append(token.content)
             elif token.type == "link_open":
                 links.append(str(token.attrGet("href")))
+            elif token.type == "image":
+                links.append(str(token.attrGet("src")))
             elif token.type in ("strong_open", "em_open"):
                 emphasis[token.type.removesuffix("_open")] += 1
             elif token.type == "text":
@@ -190,7 +194,11 @@ def check_unrendered(msgid: str, msgstr: str, context: Context) -> list[str]:
 
 def check_html(msgid: str, msgstr: str, context: Context) -> list[str]:
     """Raw HTML is never published from a translation (the build refuses it too)."""
-    return [f"raw HTML {snippet!r} that the source lacks" for snippet in raw_html(msgid, msgstr)]
+    problems = [f"raw HTML {snippet!r} that the source lacks" for snippet in raw_html(msgid, msgstr)]
+    if not context.document:  # the title and the interface words also go into templates and LaTeX
+        marks = [mark for mark in _TEMPLATE_MARKS if msgstr.count(mark) > msgid.count(mark)]
+        problems += [f"{mark!r} that the source lacks: template or LaTeX markup" for mark in marks]
+    return problems
 
 
 def check_glossary(msgid: str, msgstr: str, context: Context) -> list[str]:
