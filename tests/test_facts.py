@@ -27,6 +27,9 @@ def fact(**fields: object) -> Fact:
         ({"value": 8, "words": True}, "eight", "八"),
         ({"value": 8}, "8", "8"),
         ({"value": 31, "words": True}, "31", "31"),  # no word for 31: digits
+        ({"value": 1_200_000}, "1.2 million", "120万"),
+        ({"value": 300_000_000_000, "kind": "amount"}, "300 billion", "3000亿"),
+        ({"value": 1_234_567}, "1,234,567", "1,234,567"),  # not round: every digit
     ],
 )
 def test_format_per_locale(fields: dict[str, object], en: str, zh: str) -> None:

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_compact_decimal, format_decimal, format_percent
 
 # Numbers the release writes as words; languages without an entry fall back to digits.
 _NUMBER_WORDS = {
@@ -43,11 +43,16 @@ def self_name(language: str) -> str:
 
 
 def format_number(value: float | int, language: str, *, words: bool = False) -> str:
-    """A count or decimal as the reader's locale writes it (``8,002``)."""
+    """A count, decimal or amount as the reader's locale writes it (``8,002``, ``1.2 million``)."""
     locale = parse_locale(language)
     names = _NUMBER_WORDS.get(locale.language)
     if words and names and isinstance(value, int) and 0 <= value < len(names):
         return names[value]
+    if abs(value) >= 1_000_000:
+        # "1.2 million" / "120万", as releases write large round numbers, but only where exact
+        compact = format_compact_decimal(value, format_type="long", locale=locale, fraction_digits=2)
+        if compact == format_compact_decimal(value, format_type="long", locale=locale, fraction_digits=9):
+            return compact
     return format_decimal(value, locale=locale)
 
 
