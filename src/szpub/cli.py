@@ -96,7 +96,7 @@ def _parser() -> argparse.ArgumentParser:
     build_parser.add_argument("--lang", action="append", help="build only this language (repeatable)")
     build_parser.add_argument("--format", choices=build.FORMATS, help="build only this format")
     build_parser.add_argument("-j", "--jobs", type=int, default=0, help="parallel targets (default: one per core)")
-    build_parser.add_argument("--draft", action="store_true", help="build partly translated languages (untranslated text in the source language)")
+    build_parser.add_argument("--draft", action="store_true", help="partly translated languages build")
     build_parser.set_defaults(func=_build)
     serve_parser = commands.add_parser("serve", help="preview the site on 127.0.0.1, rebuilding the HTML on changes")
     serve_parser.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
