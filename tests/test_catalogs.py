@@ -77,7 +77,7 @@ def test_one_word_edit_of_a_long_paragraph_keeps_its_translation_fuzzy(updated: 
     source.write_text(source.read_text(encoding="utf-8").replace(LONG, edited), encoding="utf-8")
     result = run_szpub(root, "update")
     assert result.returncode == 0, result.stderr
-    assert f"{OPENING_UP}: updated (0 new, 1 fuzzy, 0 obsolete)" in result.stdout
+    assert f"{OPENING_UP}: updated (0 new, 0 from other pages, 1 fuzzy, 0 obsolete)" in result.stdout
     message = read_catalog(root / OPENING_UP, "zh_CN")[edited]
     assert message.fuzzy
     assert message.string == old
@@ -108,6 +108,19 @@ def test_removed_message_becomes_obsolete_with_its_translation(updated: Path, tm
     assert run_szpub(root, "update").returncode == 0
     revived = read_catalog(root / OPENING_UP, "zh_CN")[REMOVED]
     assert revived.string == old and not revived.fuzzy
+
+
+def test_a_paragraph_moved_to_another_page_keeps_its_translation(updated: Path, tmp_path: Path) -> None:
+    root = _copy(updated, tmp_path)
+    old = read_catalog(root / OPENING_UP, "zh_CN")[REMOVED].string
+    source, target = root / "docs" / "opening-up.md", root / "docs" / "talent.md"
+    source.write_text(source.read_text(encoding="utf-8").replace(REMOVED, ""), encoding="utf-8")
+    target.write_text(target.read_text(encoding="utf-8") + "\n" + REMOVED + "\n", encoding="utf-8")
+    result = run_szpub(root, "update")
+    assert "talent.po: updated (0 new, 1 from other pages, 0 fuzzy, 0 obsolete)" in result.stdout
+    moved = read_catalog(root / "locales/zh_CN/LC_MESSAGES/talent.po", "zh_CN")[REMOVED]
+    assert moved.string == old and not moved.fuzzy
+    assert read_catalog(root / OPENING_UP, "zh_CN").obsolete[REMOVED].string == old  # and kept where it was
 
 
 @pytest.mark.parametrize("command", [["update"], ["stat"], ["check"], ["build", "--format", "html"]])

@@ -56,7 +56,8 @@ def _update(args: argparse.Namespace) -> int:
         return _fail(f"{err}\nno catalog was changed")
     for item in result.catalogs:
         if item.status != "unchanged":
-            print(f"{item.path}: {item.status} ({item.added} new, {item.fuzzy} fuzzy, {item.obsolete} obsolete)")
+            counts = f"{item.added} new, {item.reused} from other pages, {item.fuzzy} fuzzy, {item.obsolete} obsolete"
+            print(f"{item.path}: {item.status} ({counts})")
     print(
         f"{result.count('created')} created, {result.count('updated')} updated, {result.count('unchanged')} unchanged"
     )

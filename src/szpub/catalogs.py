@@ -59,6 +59,7 @@ class CatalogUpdate:
     path: str
     status: str  # created | updated | unchanged
     added: int = 0
+    reused: int = 0
     fuzzy: int = 0
     obsolete: int = 0
 
@@ -186,11 +187,15 @@ def _key(message: Message) -> Any:
     return (message.id, message.context) if message.context else message.id
 
 
-def merge(old: Catalog | None, template: Catalog, new: Catalog) -> CatalogUpdate:
+def merge(
+    old: Catalog | None, template: Catalog, new: Catalog, elsewhere: dict[Any, str] | None = None
+) -> CatalogUpdate:
     """Fills ``new`` with the template's messages, carrying the translations of ``old`` over.
 
     A changed message takes the closest old translation, marked fuzzy; a message that went away becomes
-    obsolete (``#~``); obsolete entries are kept, or brought back when their message returns.
+    obsolete (``#~``); obsolete entries are kept, or brought back when their message returns. A message
+    new to this catalog but translated in another of the language's catalogs (``elsewhere``: a paragraph
+    moved to another page) takes that translation.
     """
     active = {_key(m): m for m in old if m.id} if old else {}
     obsolete = dict(old.obsolete) if old else {}
@@ -213,6 +218,9 @@ def merge(old: Catalog | None, template: Catalog, new: Catalog) -> CatalogUpdate
             entry.string, entry.user_comments = previous.string, previous.user_comments
             entry.flags |= previous.flags & {"fuzzy"}
             entry.previous_id = previous.previous_id if previous.fuzzy else []
+        elif elsewhere and _key(message) in elsewhere:
+            entry.string = elsewhere[_key(message)]
+            result.reused += 1
         elif (match := _best_match(str(message.id), pool)) is not None:
             entry.string, entry.user_comments, entry.previous_id = match.string, match.user_comments, [str(match.id)]
             entry.flags.add("fuzzy")
@@ -271,11 +279,11 @@ def update_catalogs(project: Project, languages: list[str] | None = None) -> Upd
     planned: list[tuple[Path, bytes, CatalogUpdate]] = []
     for language in languages:
         names = sorted(set(found) | set(olds[language]), key=_catalog_order)
+        elsewhere = _translations(olds[language].values())
         for name in names:
             path = catalog_dir(project, language) / f"{name}.po"
-            planned.append(
-                _update_one(project, language, name, olds[language].get(name), found.get(name, Catalog()), path)
-            )
+            old, template = olds[language].get(name), found.get(name, Catalog())
+            planned.append(_update_one(project, language, name, old, template, path, elsewhere))
     result = UpdateResult()
     for path, data, update in planned:
         changed = write_catalog(path, data)
@@ -289,11 +297,27 @@ def _catalog_order(name: str) -> tuple[int, str]:
     return (name in (PUBLICATION, INTERFACE), name)
 
 
+def _translations(catalogs: Any) -> dict[Any, str]:
+    """Every reviewed translation of a language's catalogs (active or obsolete), by message."""
+    found: dict[Any, str] = {}
+    for catalog in catalogs:
+        for message in [*catalog, *catalog.obsolete.values()]:
+            if message.id and message.string and not message.fuzzy:
+                found.setdefault(_key(message), message.string)
+    return found
+
+
 def _update_one(
-    project: Project, language: str, name: str, old: Catalog | None, template: Catalog, path: Path
+    project: Project,
+    language: str,
+    name: str,
+    old: Catalog | None,
+    template: Catalog,
+    path: Path,
+    elsewhere: dict[Any, str],
 ) -> tuple[Path, bytes, CatalogUpdate]:
     new = _new_catalog(project, language, name, old)
-    update = merge(old, template, new)
+    update = merge(old, template, new, elsewhere)
     update.path, update.status = relative(project, path), "created" if old is None else ""
     python_format = not is_document_catalog(name)
     data = render_catalog(new, python_format=python_format)
