@@ -418,7 +418,8 @@ def publish(project: Project) -> Path:
 
 def _assemble(project: Project, staging: Path) -> None:
     """Copies every successfully built output into ``staging`` and writes the manifest."""
-    manifest = {"title": project.title, "languages": []}
+    languages: list[dict[str, str | list[str] | None]] = []
+    manifest = {"title": project.title, "languages": languages}
     for language in project.languages:
         folder = l10n.folder_name(language)
         html_target, pdf_target = BuildTarget(language, "html"), BuildTarget(language, "pdf")
@@ -439,7 +440,7 @@ def _assemble(project: Project, staging: Path) -> None:
             shutil.copy2(pdf, staging / folder / pdf.name)
             entry["pdf"] = f"{folder}/{pdf.name}"
         if entry["html"] or entry["pdf"]:
-            manifest["languages"].append(entry)
+            languages.append(entry)
     (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     write_root(project, staging)  # index.html choosing the reader's language, sitemap.xml
 

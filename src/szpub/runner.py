@@ -53,7 +53,12 @@ def _load_and_save(load: Any, dictionary: str, cache: Path) -> None:
 
     forced: list[str] = []
     add_force_split = finalseg.add_force_split
-    finalseg.add_force_split = lambda word: (forced.append(word), add_force_split(word))[1]
+
+    def recording_add_force_split(word: str) -> None:
+        forced.append(word)
+        add_force_split(word)
+
+    finalseg.add_force_split = recording_add_force_split
     try:
         load(dictionary)
     finally:

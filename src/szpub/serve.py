@@ -33,8 +33,8 @@ class Preview:
 
     @property
     def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}/"
+        port = self.server.server_address[1]
+        return f"http://{HOST}:{port}/"
 
     def close(self) -> None:
         self.server.shutdown()
