@@ -72,6 +72,15 @@ def reader(browser: Browser, **options: Any) -> Iterator[tuple[BrowserContext, l
         context.close()
 
 
+def wait_for_results(page: Page) -> None:
+    """Until the search page shows its summary line and every result's quoted text (each has its own fetch)."""
+    page.locator("#search-results p.search-summary").wait_for()
+    page.wait_for_function(
+        "() => document.querySelectorAll('#search-results p.context').length"
+        " === document.querySelectorAll('#search-results ul.search li').length"
+    )
+
+
 def pages(site: Path, folder: str) -> list[str]:
     return sorted(path.name for path in (site / folder).glob("*.html"))
 
@@ -134,7 +143,6 @@ def test_chinese_search_finds_the_right_pages(
         page = context.new_page()
         page.goto(f"{server}/zh-cn/search.html?q={urllib.parse.quote(query)}")
         summary = page.locator("#search-results p.search-summary")
-        summary.wait_for()
         assert summary.inner_text().startswith("搜索完成"), summary.inner_text()  # Chinese interface strings
         links = page.locator("#search-results ul.search li a")
         found = links.evaluate_all("links => links.map(a => a.getAttribute('href'))")
@@ -145,6 +153,7 @@ def test_chinese_search_finds_the_right_pages(
         for href in found:  # every result is a page that holds the word
             assert query in (site / "zh-cn" / href.split("#")[0]).read_text(encoding="utf-8"), href
         assert page.locator("#search-results h2").inner_text() == "搜索结果"
+        wait_for_results(page)
         snippets = page.locator("#search-results p.context").all_inner_texts()
         # the quoted text is the page's, not its navigation
         assert snippets and not any("上一篇" in text or "下一篇" in text for text in snippets)
@@ -160,19 +169,22 @@ def _summary(violation: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def audit(browser: Browser, server: str, site: Path) -> dict[str, dict[str, Any]]:
-    """Every page of every language (search with a query) loaded once: its errors and axe-core's violations."""
+    """Every page of every language (search with a query) loaded once: its errors and axe-core's violations.
+
+    The Chinese pages are audited again in the dark colour scheme (the theme has one).
+    """
     assert AXE.is_file(), f"{AXE} is missing: run `make setup` (npm ci installs axe-core)"
     results: dict[str, dict[str, Any]] = {}
-    for folder, locale in FOLDERS.items():
-        with reader(browser, locale=locale) as (context, errors):
+    for folder, scheme in [*((folder, "light") for folder in FOLDERS), ("zh-cn", "dark")]:
+        with reader(browser, locale=FOLDERS[folder], color_scheme=scheme) as (context, errors):
             page = context.new_page()
             for name in pages(site, folder):
                 query = "?q=" + urllib.parse.quote(QUERIES[folder]) if name == "search.html" else ""
-                url = f"{folder}/{name}{query}"
+                url = f"{folder}/{name}{query}" + (" (dark)" if scheme == "dark" else "")
                 errors.clear()
-                page.goto(f"{server}/{url}", wait_until="load")
+                page.goto(f"{server}/{folder}/{name}{query}", wait_until="load")
                 if name == "search.html":
-                    page.locator("#search-results p.search-summary").wait_for()
+                    wait_for_results(page)
                 page.add_script_tag(path=str(AXE))
                 axe = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
                 results[url] = {"errors": list(errors), "violations": [_summary(v) for v in axe["violations"]]}
@@ -182,7 +194,7 @@ def audit(browser: Browser, server: str, site: Path) -> dict[str, dict[str, Any]
 
 
 def test_every_page_loads_without_console_errors(audit: dict[str, dict[str, Any]], site: Path) -> None:
-    assert len(audit) == len(pages(site, "en")) + len(pages(site, "zh-cn"))
+    assert len(audit) == len(pages(site, "en")) + 2 * len(pages(site, "zh-cn"))
     assert {url: result["errors"] for url, result in audit.items() if result["errors"]} == {}
 
 
