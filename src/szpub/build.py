@@ -35,6 +35,7 @@ _TOOLS = ("sphinx", "myst-parser", "docutils", "babel", "szpub")
 _LATEX_OUTPUTS = frozenset(
     {".aux", ".log", ".pdf", ".toc", ".out", ".idx", ".ind", ".ilg", ".fls", ".fdb_latexmk", ".xdv", ".gz", ".tmp"}
 )
+_LATEXOPTS = "-halt-on-error -interaction=nonstopmode"
 _REPORT_LINES = 10
 _SPHINX_PROBLEM = re.compile(r"\b(WARNING|ERROR|CRITICAL|SEVERE)\b|Exception|Error:")
 
@@ -192,8 +193,45 @@ def _run_pdf(project: Project, target: BuildTarget) -> TargetResult:
     if pdf.is_file() and recorded.is_file() and recorded.read_text() == tex_hash:
         return TargetResult(target, "built", output=output, pdf_reused=True)
     recorded.unlink(missing_ok=True)
-    make = subprocess.run(
-        [os.environ.get("MAKE", "make"), "-C", str(latex_dir), "all-pdf"],
+    proc = _one_latex_pass(project, latex_dir, pdf) or _latexmk(project, latex_dir)
+    output = "\n".join(filter(None, [output, (proc.stdout + proc.stderr).strip()]))
+    if proc.returncode or not pdf.is_file():
+        pdf.unlink(missing_ok=True)  # a half-written PDF must never be published
+        return TargetResult(target, "failed", errors=_latex_errors(pdf.with_suffix(".log"), output), output=output)
+    recorded.parent.mkdir(parents=True, exist_ok=True)
+    recorded.write_text(tex_hash)
+    return TargetResult(target, "built", output=output)
+
+
+def _latexmk(project: Project, latex_dir: Path) -> subprocess.CompletedProcess[str]:
+    """Sphinx's own way: its Makefile runs latexmk, which runs XeLaTeX (and xindy) until nothing changes."""
+    return _tool([os.environ.get("MAKE", "make"), "-C", str(latex_dir), "all-pdf"], project, latex_dir)
+
+
+def _one_latex_pass(project: Project, latex_dir: Path, pdf: Path) -> subprocess.CompletedProcess[str] | None:
+    """After a small change, one XeLaTeX pass is often all latexmk would run: try it without latexmk.
+
+    Done (the result) when the pass failed, or when it left the cross-reference files (.aux, .toc,
+    .out, .idx) as they were and asked for no rerun; None (run latexmk) otherwise, and on a first build.
+    """
+    tex = pdf.with_suffix(".tex")
+    references = [pdf.with_suffix(suffix) for suffix in (".aux", ".toc", ".out", ".idx")]
+    if not references[0].is_file():
+        return None
+    before = [path.read_bytes() if path.is_file() else None for path in references]
+    # the command latexmk gives Sphinx's latexmkrc: xelatex $LATEXOPTS %O %S
+    proc = _tool(["xelatex", *_LATEXOPTS.split(), "-recorder", tex.name], project, latex_dir)
+    if proc.returncode:
+        return proc
+    after = [path.read_bytes() if path.is_file() else None for path in references]
+    log = pdf.with_suffix(".log").read_text(encoding="utf-8", errors="replace")
+    return proc if after == before and "Rerun" not in log and pdf.is_file() else None
+
+
+def _tool(command: list[str], project: Project, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        command,
+        cwd=cwd,
         capture_output=True,
         text=True,
         errors="replace",
@@ -201,13 +239,6 @@ def _run_pdf(project: Project, target: BuildTarget) -> TargetResult:
         stdin=subprocess.DEVNULL,
         check=False,
     )
-    output = "\n".join(filter(None, [output, (make.stdout + make.stderr).strip()]))
-    if make.returncode or not pdf.is_file():
-        pdf.unlink(missing_ok=True)  # a half-written PDF must never be published
-        return TargetResult(target, "failed", errors=_latex_errors(pdf.with_suffix(".log"), output), output=output)
-    recorded.parent.mkdir(parents=True, exist_ok=True)
-    recorded.write_text(tex_hash)
-    return TargetResult(target, "built", output=output)
 
 
 def _sphinx(project: Project, target: BuildTarget, builder: str) -> subprocess.CompletedProcess[str]:
@@ -247,7 +278,7 @@ def _environment(project: Project) -> dict[str, str]:
         "PYTHONHASHSEED": "0",
         "FORCE_SOURCE_DATE": "1",  # TeX takes \today and the PDF dates from SOURCE_DATE_EPOCH
         "LATEXMKOPTS": "-quiet",
-        "LATEXOPTS": "-halt-on-error -interaction=nonstopmode",
+        "LATEXOPTS": _LATEXOPTS,
         runner.CACHE_ENV: str(project.build_dir / STATE_DIR),
     }
     epoch = source_date_epoch(project)
