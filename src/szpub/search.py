@@ -12,6 +12,8 @@ from babel.messages.pofile import read_po
 from sphinx.search.zh import SearchChinese
 from sphinx.util import logging
 
+from szpub.translations import raw_html
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
@@ -68,7 +70,7 @@ def _has_jieba() -> bool:
 
 
 def catalog_messages(po_file: Path) -> tuple[dict[str, str | list[str]], str]:
-    """A sphinx.po's translated, non-fuzzy messages as translations.js holds them, and its plural expression."""
+    """A sphinx.po's translated, non-fuzzy, safe messages as translations.js holds them, and its plural expression."""
     with po_file.open("rb") as file:
         catalog = read_po(file)
     messages: dict[str, str | list[str]] = {}
@@ -77,9 +79,9 @@ def catalog_messages(po_file: Path) -> tuple[dict[str, str | list[str]], str]:
             continue
         if isinstance(message.id, tuple | list):
             strings = [str(string) for string in message.string or ()]
-            if strings and all(strings):
+            if strings and all(strings) and not any(raw_html(message.id[0], string) for string in strings):
                 messages[message.id[0]] = strings
-        elif message.string:
+        elif message.string and not raw_html(message.id, str(message.string)):  # never publish markup
             messages[message.id] = str(message.string)
     return messages, catalog.plural_expr
 

@@ -2,30 +2,35 @@
 
 Measured on Sphinx 9 + MyST: HTML in a msgstr is published unescaped (``<script>`` included), and the
 theme's strings (sphinx.po) are inserted into the pages unescaped. So before anything is read, every
-catalog of the build's language is scanned; a msgstr with HTML that its msgid lacks stops the build with
-``file.po:LINE`` and the msgid. A transform after Sphinx's ``Locale`` backs this up for anything the scan
-could miss. The same test serves ``szpub check`` (checks.check_html).
+catalog of the build's language is scanned; each msgstr with HTML that its msgid lacks is an error naming
+``file.po:LINE`` and the msgid, and the build exits non-zero. The markup never reaches a page: interface
+strings carrying it fall back to the source language, and a transform after Sphinx's ``Locale`` drops any
+raw node that a translation brought in (which also covers a stale compiled ``.mo``). The same test serves
+``szpub check`` (checks.check_html); ``szpub build`` runs that check first and builds nothing.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
-from sphinx.errors import ExtensionError
 from sphinx.locale import get_translation
 from sphinx.transforms import SphinxTransform
+from sphinx.util import logging
 
 from szpub import l10n
 from szpub.pofiles import CatalogError, read_catalog
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
 
 _ = get_translation("sphinx")
+logger = logging.getLogger(__name__)
 
 # Anything an HTML parser (and CommonMark's raw HTML rule) reads as markup: tags, comments, declarations,
 # processing instructions. Autolinks (<https://...>) are not: their name is followed by ':'.
@@ -42,26 +47,36 @@ def _shorten(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def injections(folder: Path, shown: Path, *, allow_fuzzy: bool = False) -> list[str]:
-    """``file.po:LINE: ...`` for every published msgstr of the folder's catalogs carrying raw HTML."""
+def injections(folder: Path, shown: Path, *, allow_fuzzy: bool = False) -> list[Injection]:
+    """Every published msgstr of the folder's catalogs carrying raw HTML (or a catalog that cannot be read)."""
     problems = []
     for path in sorted(folder.rglob("*.po")):
         where = shown / path.relative_to(folder)
         try:
             catalog = read_catalog(path, shown=where)
         except CatalogError as err:
-            problems.append(str(err))
+            problems.append(Injection(str(err), path.stem, ""))
             continue
         for message in catalog:
             if not message.id or not message.string or (message.fuzzy and not allow_fuzzy):
                 continue
             for msgid, msgstr in zip(_forms(message.id), _forms(message.string), strict=False):
                 for snippet in raw_html(msgid, msgstr):
-                    problems.append(
+                    text = (
                         f"{where}:{message.lineno}: raw HTML {_shorten(snippet, 30)!r} in the translation of "
                         f'"{_shorten(msgid)}": remove it from the msgstr'
                     )
+                    problems.append(Injection(text, path.stem, msgid))
     return problems
+
+
+@dataclass(frozen=True)
+class Injection:
+    """A msgstr that must not be published: the message for the user, its catalog and msgid."""
+
+    text: str
+    domain: str
+    msgid: str
 
 
 def _forms(value: Any) -> list[str]:
@@ -76,12 +91,24 @@ def on_builder_inited(app: Sphinx) -> None:
         if folder.is_dir():
             shown = Path(os.path.relpath(folder, app.confdir))
             problems += injections(folder, shown, allow_fuzzy=app.config.gettext_allow_fuzzy_translations)
+    for problem in problems:
+        logger.error(problem.text, type="szpub", subtype="unsafe-translation")
     if problems:
-        raise ExtensionError("a translation must not carry raw HTML or be malformed:\n" + "\n".join(problems))
+        app.statuscode = 1  # whatever the warning settings: this build must not be published
+        _forget(app.translator, {p.msgid for p in problems if p.domain == "sphinx"})
 
 
-class RejectTranslatedRawHTML(SphinxTransform):
-    """After Sphinx's Locale transform: no raw node may come from a translation."""
+def _forget(translator: Any, msgids: set[str]) -> None:
+    """Drops interface translations (sphinx.po): the theme shows the source language's text instead."""
+    while translator is not None:
+        catalog = getattr(translator, "_catalog", {})
+        for msgid in msgids:
+            catalog.pop(msgid, None)
+        translator = getattr(translator, "_fallback", None)
+
+
+class DropTranslatedRawHTML(SphinxTransform):
+    """After Sphinx's Locale transform: a raw node that a translation brought in is dropped, as an error."""
 
     default_priority = 21  # Locale is 20
 
@@ -90,15 +117,36 @@ class RejectTranslatedRawHTML(SphinxTransform):
         return Path(self.env.doc2path(self.env.docname)).read_text(encoding="utf-8")
 
     def apply(self, **kwargs: Any) -> None:
-        for node in self.document.findall(nodes.raw):
+        for node in list(self.document.findall(nodes.raw)):
             parent = node.parent
             while parent is not None and not parent.get("translated"):
                 parent = parent.parent
             if parent is not None and node.astext() not in self._source():
-                source, line = parent.source or self.env.doc2path(self.env.docname), parent.line
-                raise ExtensionError(
-                    f"{source}:{line}: the translation of this passage carries raw HTML {_shorten(node.astext(), 30)!r}"
+                logger.error(
+                    "the translation of this passage carries raw HTML %r: dropped; fix the msgstr",
+                    _shorten(node.astext(), 30), type="szpub", subtype="unsafe-translation", location=parent,
                 )
+                node.parent.remove(node)
+                _unsafe_documents(self.env).add(self.env.docname)
+
+
+def _unsafe_documents(env: BuildEnvironment) -> set[str]:
+    if not hasattr(env, "szpub_unsafe_documents"):
+        env.szpub_unsafe_documents = set()  # type: ignore[attr-defined]
+    return env.szpub_unsafe_documents  # type: ignore[attr-defined, no-any-return]
+
+
+def on_env_purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    _unsafe_documents(env).discard(docname)
+
+
+def on_env_merge_info(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+    _unsafe_documents(env).update(_unsafe_documents(other) & docnames)
+
+
+def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
+    if _unsafe_documents(app.env):
+        app.statuscode = 1
 
 
 def on_html_page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
@@ -118,5 +166,8 @@ def on_html_page_context(app: Sphinx, pagename: str, templatename: str, context:
 def setup_translations(app: Sphinx) -> None:
     app.add_config_value("szpub_source_only", [], "env", types=frozenset({list}))
     app.connect("builder-inited", on_builder_inited)
-    app.add_transform(RejectTranslatedRawHTML)
+    app.add_transform(DropTranslatedRawHTML)
+    app.connect("env-purge-doc", on_env_purge_doc)
+    app.connect("env-merge-info", on_env_merge_info)
+    app.connect("build-finished", on_build_finished)
     app.connect("html-page-context", on_html_page_context)
