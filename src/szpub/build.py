@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import importlib
 import json
 import os
 import re
@@ -21,12 +22,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-
 from szpub import l10n, runner
 from szpub.project import Project, pdf_stem
-from szpub.siteroot import write_root
 
 FORMATS = ("html", "pdf")
 STATE_DIR = ".szpub"  # under _build/: one stamp per target whose last run succeeded
@@ -157,6 +154,7 @@ def run_target(project: Project, target: BuildTarget) -> TargetResult:
     if recorded.get("fingerprint") == fingerprint and _output(project, target).is_file():
         return TargetResult(target, "up to date")
     stamp.unlink(missing_ok=True)
+    _prefetch_publishing()
     if recorded.get("tools") != tools:
         # Sphinx notices changed sources and templates, not changed extension code: read everything again
         shutil.rmtree(_doctrees(project, target), ignore_errors=True)
@@ -171,6 +169,14 @@ def run_target(project: Project, target: BuildTarget) -> TargetResult:
         # next run reads it again and reports the same problem instead of passing silently.
         shutil.rmtree(_doctrees(project, target), ignore_errors=True)
     return result
+
+
+@functools.cache
+def _prefetch_publishing() -> threading.Thread:
+    """Imports what publishing needs (Sphinx, through the site root) while the targets build, not after."""
+    thread = threading.Thread(target=importlib.import_module, args=("szpub.siteroot",), name="szpub-prefetch")
+    thread.start()
+    return thread
 
 
 def _run_html(project: Project, target: BuildTarget) -> TargetResult:
@@ -392,6 +398,9 @@ def compile_catalogs(project: Project, languages: list[str]) -> list[Path]:
                 mo_path.is_file() and mo_path.stat().st_mtime_ns >= po_path.stat().st_mtime_ns
             ):
                 continue
+            from babel.messages.mofile import write_mo
+            from babel.messages.pofile import read_po
+
             try:
                 with po_path.open("rb") as file:
                     catalog = read_po(file, locale=language)
@@ -473,6 +482,8 @@ def _assemble(project: Project, staging: Path) -> None:
         if entry["html"] or entry["pdf"]:
             languages.append(entry)
     (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    from szpub.siteroot import write_root
+
     write_root(project, staging)  # index.html choosing the reader's language, sitemap.xml
 
 
