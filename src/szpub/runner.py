@@ -90,7 +90,27 @@ def _install_dictionary_cache() -> None:
     zh.jieba_load_userdict = cached_load_userdict
 
 
+def _import_jieba_without_pkg_resources() -> None:
+    """Imports jieba (szpub's search extension loads it in every run) without pkg_resources.
+
+    jieba imports pkg_resources, which scans every installed distribution, only to open its own data
+    files, and opens them with plain ``open()`` when it cannot: the same bytes, a tenth of a second
+    sooner in each run.
+    """
+    if "pkg_resources" in sys.modules:
+        return
+    sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # makes the import raise ImportError
+    try:
+        import jieba  # noqa: F401
+    except ImportError:
+        pass
+    finally:
+        if sys.modules.get("pkg_resources", ...) is None:
+            del sys.modules["pkg_resources"]
+
+
 def main(argv: list[str]) -> int:
+    _import_jieba_without_pkg_resources()
     _install_dictionary_cache()
     from sphinx.cmd.build import main as sphinx_main
 
