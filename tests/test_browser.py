@@ -73,10 +73,11 @@ def reader(browser: Browser, **options: Any) -> Iterator[tuple[BrowserContext, l
 
 
 def wait_for_results(page: Page) -> None:
-    """Until the search page shows its summary line and every result's quoted text (each has its own fetch)."""
-    page.locator("#search-results p.search-summary").wait_for()
+    """Until the search has finished (its summary line, empty while searching, is written at the end) and every
+    result shows its quoted text (each result fetches its page on its own)."""
     page.wait_for_function(
-        "() => document.querySelectorAll('#search-results p.context').length"
+        "() => (document.querySelector('#search-results p.search-summary')?.innerText ?? '') !== ''"
+        " && document.querySelectorAll('#search-results p.context').length"
         " === document.querySelectorAll('#search-results ul.search li').length"
     )
 
@@ -142,6 +143,7 @@ def test_chinese_search_finds_the_right_pages(
     with reader(browser, locale="zh-CN") as (context, errors):
         page = context.new_page()
         page.goto(f"{server}/zh-cn/search.html?q={urllib.parse.quote(query)}")
+        wait_for_results(page)
         summary = page.locator("#search-results p.search-summary")
         assert summary.inner_text().startswith("搜索完成"), summary.inner_text()  # Chinese interface strings
         links = page.locator("#search-results ul.search li a")
@@ -153,7 +155,6 @@ def test_chinese_search_finds_the_right_pages(
         for href in found:  # every result is a page that holds the word
             assert query in (site / "zh-cn" / href.split("#")[0]).read_text(encoding="utf-8"), href
         assert page.locator("#search-results h2").inner_text() == "搜索结果"
-        wait_for_results(page)
         snippets = page.locator("#search-results p.context").all_inner_texts()
         # the quoted text is the page's, not its navigation
         assert snippets and not any("上一篇" in text or "下一篇" in text for text in snippets)
