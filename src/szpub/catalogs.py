@@ -29,7 +29,7 @@ INTERFACE = "sphinx"  # the theme's words; Sphinx reads this domain ahead of its
 PACKAGE = Path(__file__).parent
 # Sphinx's own words that the published pages show; the theme's _() calls are extracted from the templates.
 SPHINX_MESSAGES = (
-    "Please activate JavaScript to enable the search functionality.",
+    "Please activate JavaScript to enable the search\n    functionality.",  # as basic/search.html writes it
     "Searching for multiple words only shows matches that contain\n    all words.",
     "search",
     "Search Results",

@@ -109,7 +109,7 @@ def data_downloads(app: Sphinx, to_root: str) -> list[Download]:
         return []
     from szpub.appendix import download_name
 
-    labels = {"csv": _("Figures (CSV)"), "json": _("Figures (JSON)")}
+    labels = {"csv": _("CSV data"), "json": _("JSON data")}
     return [Download(str(label), to_root + download_name(app.config, kind), kind) for kind, label in labels.items()]
 
 
