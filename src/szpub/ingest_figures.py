@@ -7,22 +7,14 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from szpub.facts import Fact
 from szpub.ingest_release import Paragraph, fold
 
 
 @dataclass(frozen=True)
-class Figure:
+class Figure(Fact):
     """A figure found in a paragraph: the data file's fields and the span of text the role replaces."""
 
-    id: str
-    value: int | float
-    kind: str
-    period: str
-    section: str
-    label: str
-    unit: str = ""
-    qualifier: str = ""
-    words: bool = False
     paragraph: int = 0
     start: int = 0
     end: int = 0
