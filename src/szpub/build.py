@@ -34,6 +34,8 @@ _LATEX_OUTPUTS = frozenset(
 )
 _LATEXOPTS = "-halt-on-error -interaction=nonstopmode"
 _REPORT_LINES = 10
+# what LaTeX and its packages write when another pass is due ("Rerun to get cross-references right")
+_RERUN = re.compile(r"Rerun to get|Please rerun|rerun LaTeX", re.IGNORECASE)
 _SPHINX_PROBLEM = re.compile(r"\b(WARNING|ERROR|CRITICAL|SEVERE)\b|Exception|Error:")
 
 
@@ -231,7 +233,7 @@ def _one_latex_pass(project: Project, latex_dir: Path, pdf: Path) -> subprocess.
         return proc
     after = [path.read_bytes() if path.is_file() else None for path in references]
     log = pdf.with_suffix(".log").read_text(encoding="utf-8", errors="replace")
-    return proc if after == before and "Rerun" not in log and pdf.is_file() else None
+    return proc if after == before and not _RERUN.search(log) and pdf.is_file() else None
 
 
 def _tool(command: list[str], project: Project, cwd: Path) -> subprocess.CompletedProcess[str]:
