@@ -17,6 +17,7 @@ import os
 import platform
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -169,9 +170,11 @@ def plain_commands(out: Path) -> list[list[str]]:
 
 
 def fastest(name: str, runs: list[dict[str, object]]) -> dict[str, object]:
-    """The fastest of repeated runs (the one least disturbed by other work on the machine), and all times."""
+    """The fastest of repeated runs (the one least disturbed by other work on the machine), the median, all times."""
+    times = sorted(float(run["seconds"]) for run in runs)  # type: ignore[arg-type]
     best = min(runs, key=lambda run: float(run["seconds"]))  # type: ignore[arg-type]
-    return {**best, "phase": name, "runs": [round(float(run["seconds"]), 2) for run in runs]}  # type: ignore[arg-type]
+    median = statistics.median(times)
+    return {**best, "phase": name, "median_seconds": median, "runs": [round(float(run["seconds"]), 2) for run in runs]}  # type: ignore[arg-type]
 
 
 def make_cold(publication: Path) -> Path:
@@ -206,8 +209,9 @@ def run(work: Path, factors: list[int], repeat: int) -> dict[str, object]:
     return {"phases": [fastest(name, runs[name]) for name in names], "scaling": scaling}
 
 
-def ratios(results: dict[str, object]) -> dict[str, float]:
-    phases = {phase["phase"]: phase["seconds"] for phase in results["phases"]}  # type: ignore[index]
+def ratios(results: dict[str, object], key: str = "seconds") -> dict[str, float]:
+    """The ratios the targets are about, from the fastest runs (``seconds``) or the medians (``median_seconds``)."""
+    phases = {phase["phase"]: phase[key] for phase in results["phases"]}  # type: ignore[index]
     cold = phases["szpub build, cold"]
     scaling = {row["factor"]: row for row in results["scaling"]}  # type: ignore[index]
     found = {
@@ -217,7 +221,7 @@ def ratios(results: dict[str, object]) -> dict[str, float]:
     }
     for factor in sorted(scaling):
         if factor != 1 and 1 in scaling:
-            found[f"{factor}x / 1x time"] = scaling[factor]["seconds"] / scaling[1]["seconds"]
+            found[f"{factor}x / 1x time"] = scaling[factor][key] / scaling[1][key]
     return found
 
 
@@ -231,22 +235,29 @@ TARGETS = {
 
 def markdown(results: dict[str, object]) -> str:
     lines = [
-        "| phase | wall (s) | CPU (s) | peak RSS, largest process (MiB) | peak RSS, all processes (MiB) | load avg |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| phase | wall, fastest (s) | wall, all runs (s) | CPU (s) | peak RSS, largest process (MiB)"
+        " | peak RSS, all processes (MiB) |",
+        "|---|---:|---|---:|---:|---:|",
     ]
     for phase in results["phases"] + results["scaling"]:  # type: ignore[operator]
         size = ""
         if "factor" in phase:
             size = f" ({phase['sections']} sections, {phase['paragraphs']} paragraphs, {phase['figures']} figures)"
+        runs = ", ".join(f"{run:.2f}" for run in phase["runs"])
         lines.append(
-            f"| {phase['phase']}{size} | {phase['seconds']:.2f} | {phase['cpu_seconds']:.2f}"
-            f" | {phase['max_rss_mib']:.0f} | {phase['peak_total_rss_mib']:.0f} | {phase['load_average']:.1f} |"
+            f"| {phase['phase']}{size} | {phase['seconds']:.2f} | {runs} | {phase['cpu_seconds']:.2f}"
+            f" | {phase['max_rss_mib']:.0f} | {phase['peak_total_rss_mib']:.0f} |"
         )
-    lines += ["", "| ratio | measured | target | held |", "|---|---:|---:|---|"]
+    lines += ["", "| ratio | fastest runs | medians | target | held |", "|---|---:|---:|---:|---|"]
     for name, value in results["ratios"].items():  # type: ignore[union-attr]
+        median = results["ratios_median"][name]  # type: ignore[index]
         target = TARGETS.get(name)
-        held = "" if target is None else ("yes" if value <= target else "**no**")
-        lines.append(f"| {name} | {value:.2f} | {'' if target is None else f'≤ {target}'} | {held} |")
+        held = ""
+        if target is not None:
+            held = (
+                "yes" if max(value, median) <= target else "**no**" if min(value, median) > target else "fastest only"
+            )
+        lines.append(f"| {name} | {value:.2f} | {median:.2f} | {'' if target is None else f'≤ {target}'} | {held} |")
     return "\n".join(lines)
 
 
@@ -266,6 +277,7 @@ def main() -> int:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     results["ratios"] = ratios(results)
+    results["ratios_median"] = ratios(results, "median_seconds")
     results["machine"] = {
         "cpus": os.cpu_count(),
         "python": platform.python_version(),
