@@ -157,6 +157,7 @@ def _latex_elements(release: Release) -> dict[str, str]:
         "pointsize": "11pt",
         "releasename": "",
         "printindex": "",
+        "maketitle": "\\sphinxmaketitle\\thispagestyle{plain}",  # no running head over the title
         "preamble": metadata + layout,
     }
     if release.language.startswith("zh"):
