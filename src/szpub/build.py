@@ -142,6 +142,8 @@ def _serialized(listener: Listener | None) -> Listener:
 def _run_notified(project: Project, target: BuildTarget, notify: Listener) -> TargetResult:
     notify(TargetEvent(target, "building"))
     result = run_target(project, target)
+    if result.status == "built":
+        _prefetch_publishing()  # now that a core is free, not while it would slow the targets
     notify(TargetEvent(target, result.status, result))
     return result
 
@@ -156,7 +158,6 @@ def run_target(project: Project, target: BuildTarget) -> TargetResult:
     if recorded.get("fingerprint") == fingerprint and _output(project, target).is_file():
         return TargetResult(target, "up to date")
     stamp.unlink(missing_ok=True)
-    _prefetch_publishing()
     if recorded.get("tools") != tools:
         # Sphinx notices changed sources and templates, not changed extension code: read everything again
         shutil.rmtree(_doctrees(project, target), ignore_errors=True)
@@ -175,7 +176,7 @@ def run_target(project: Project, target: BuildTarget) -> TargetResult:
 
 @functools.cache
 def _prefetch_publishing() -> threading.Thread:
-    """Imports what publishing needs (Sphinx, through the site root) while the targets build, not after."""
+    """Imports what publishing needs (Sphinx, through the site root) while the last targets build, not after."""
     thread = threading.Thread(target=importlib.import_module, args=("szpub.siteroot",), name="szpub-prefetch")
     thread.start()
     return thread
