@@ -22,20 +22,13 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from szpub import l10n, runner
+from szpub import l10n, latex, runner
 from szpub.project import Project, pdf_stem
 
 FORMATS = ("html", "pdf")
 STATE_DIR = ".szpub"  # under _build/: one stamp per target whose last run succeeded
 _TOOLS = ("sphinx", "myst-parser", "docutils", "babel", "szpub")
-# what latexmk writes next to the .tex: never an input of the PDF
-_LATEX_OUTPUTS = frozenset(
-    {".aux", ".log", ".pdf", ".toc", ".out", ".idx", ".ind", ".ilg", ".fls", ".fdb_latexmk", ".xdv", ".gz", ".tmp"}
-)
-_LATEXOPTS = "-halt-on-error -interaction=nonstopmode"
 _REPORT_LINES = 10
-# what LaTeX and its packages write when another pass is due ("Rerun to get cross-references right")
-_RERUN = re.compile(r"Rerun to get|Please rerun|rerun LaTeX", re.IGNORECASE)
 _SPHINX_PROBLEM = re.compile(r"\b(WARNING|ERROR|CRITICAL|SEVERE)\b|Exception|Error:")
 
 
@@ -197,57 +190,19 @@ def _run_pdf(project: Project, target: BuildTarget) -> TargetResult:
         return TargetResult(target, "failed", errors=_sphinx_errors(output, project.root), output=output)
     latex_dir = _out_dir(project, target)
     pdf = _output(project, target)
-    tex_hash = _latex_inputs_hash(latex_dir)
+    tex_hash = latex.inputs_hash(latex_dir)
     recorded = _stamp(project, target).with_suffix(".tex.sha256")
     if pdf.is_file() and recorded.is_file() and recorded.read_text() == tex_hash:
         return TargetResult(target, "built", output=output, pdf_reused=True)
     recorded.unlink(missing_ok=True)
-    proc = _one_latex_pass(project, latex_dir, pdf) or _latexmk(project, latex_dir)
+    proc = latex.make_pdf(pdf, _environment(project))
     output = "\n".join(filter(None, [output, (proc.stdout + proc.stderr).strip()]))
     if proc.returncode or not pdf.is_file():
         pdf.unlink(missing_ok=True)  # a half-written PDF must never be published
-        return TargetResult(target, "failed", errors=_latex_errors(pdf.with_suffix(".log"), output), output=output)
+        return TargetResult(target, "failed", errors=latex.first_error(pdf.with_suffix(".log"), output), output=output)
     recorded.parent.mkdir(parents=True, exist_ok=True)
     recorded.write_text(tex_hash)
     return TargetResult(target, "built", output=output)
-
-
-def _latexmk(project: Project, latex_dir: Path) -> subprocess.CompletedProcess[str]:
-    """Sphinx's own way: its Makefile runs latexmk, which runs XeLaTeX (and xindy) until nothing changes."""
-    return _tool([os.environ.get("MAKE", "make"), "-C", str(latex_dir), "all-pdf"], project, latex_dir)
-
-
-def _one_latex_pass(project: Project, latex_dir: Path, pdf: Path) -> subprocess.CompletedProcess[str] | None:
-    """After a small change, one XeLaTeX pass is often all latexmk would run: try it without latexmk.
-
-    Done (the result) when the pass failed, or when it left the cross-reference files (.aux, .toc,
-    .out, .idx) as they were and asked for no rerun; None (run latexmk) otherwise, and on a first build.
-    """
-    tex = pdf.with_suffix(".tex")
-    references = [pdf.with_suffix(suffix) for suffix in (".aux", ".toc", ".out", ".idx")]
-    if not references[0].is_file():
-        return None
-    before = [path.read_bytes() if path.is_file() else None for path in references]
-    # the command latexmk gives Sphinx's latexmkrc: xelatex $LATEXOPTS %O %S
-    proc = _tool(["xelatex", *_LATEXOPTS.split(), "-recorder", tex.name], project, latex_dir)
-    if proc.returncode:
-        return proc
-    after = [path.read_bytes() if path.is_file() else None for path in references]
-    log = pdf.with_suffix(".log").read_text(encoding="utf-8", errors="replace")
-    return proc if after == before and not _RERUN.search(log) and pdf.is_file() else None
-
-
-def _tool(command: list[str], project: Project, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        command,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        errors="replace",
-        env=_environment(project),
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
 
 
 def _sphinx(project: Project, target: BuildTarget, builder: str) -> subprocess.CompletedProcess[str]:
@@ -287,7 +242,7 @@ def _environment(project: Project) -> dict[str, str]:
         "PYTHONHASHSEED": "0",
         "FORCE_SOURCE_DATE": "1",  # TeX takes \today and the PDF dates from SOURCE_DATE_EPOCH
         "LATEXMKOPTS": "-quiet",
-        "LATEXOPTS": _LATEXOPTS,
+        "LATEXOPTS": latex.LATEXOPTS,
         runner.CACHE_ENV: str(project.build_dir / STATE_DIR),
     }
     epoch = source_date_epoch(project)
@@ -379,14 +334,6 @@ def files_under(folder: Path) -> list[Path]:
     )
 
 
-def _latex_inputs_hash(latex_dir: Path) -> str:
-    """A hash of what the LaTeX builder wrote (the .tex, styles, images), not of what latexmk writes."""
-    digest = hashlib.sha256()
-    inputs = [p for p in files_under(latex_dir) if p.suffix not in _LATEX_OUTPUTS and not p.name.startswith("__")]
-    _hash_files(digest, latex_dir, inputs)
-    return digest.hexdigest()
-
-
 def compile_catalogs(project: Project, languages: list[str]) -> list[Path]:
     """Compiles each outdated .po into its .mo once, before the targets start.
 
@@ -422,23 +369,6 @@ def _sphinx_errors(output: str, root: Path) -> list[str]:
     lines = [line.replace(f"{root}{os.sep}", "") for line in output.splitlines() if line.strip()]
     problems = [line for line in lines if _SPHINX_PROBLEM.search(line)]
     return (problems or lines)[:_REPORT_LINES]
-
-
-def _latex_errors(log: Path, output: str) -> list[str]:
-    """The first error of a LaTeX log: its ``!`` line up to the ``l.N`` line that locates it."""
-    try:
-        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        lines = []
-    for index, line in enumerate(lines):
-        if line.startswith("!"):
-            block = [line]
-            for follow in lines[index + 1 : index + _REPORT_LINES]:
-                block.append(follow)
-                if re.match(r"l\.\d+", follow):
-                    break
-            return [f"{log.name}:", *[b for b in block if b.strip()]]
-    return [line for line in output.splitlines() if line.strip()][-_REPORT_LINES:]
 
 
 def publish(project: Project) -> Path:
