@@ -24,7 +24,7 @@ def fact(**fields: object) -> Fact:
         ({"value": 86.6, "kind": "percent"}, "86.6%", "86.6%"),
         ({"value": 15, "kind": "percent"}, "15%", "15%"),
         ({"value": 2.75, "kind": "decimal"}, "2.75", "2.75"),
-        ({"value": 8, "words": True}, "eight", "八"),
+        ({"value": 8, "words": True}, "eight", "8"),  # Chinese counts in digits
         ({"value": 8}, "8", "8"),
         ({"value": 31, "words": True}, "31", "31"),  # no word for 31: digits
         ({"value": 1_200_000}, "1.2 million", "120万"),

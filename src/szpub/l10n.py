@@ -9,10 +9,10 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
 from babel.numbers import format_compact_decimal, format_decimal, format_percent
 
-# Numbers the release writes as words; languages without an entry fall back to digits.
+# Numbers the release writes as words, in the languages whose newsrooms do the same; the others
+# (Chinese among them: GB/T 15835 writes statistical counts in Arabic numerals) use digits.
 _NUMBER_WORDS = {
     "en": ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"],
-    "zh": list("〇一二三四五六七八九十"),
 }
 
 

@@ -128,7 +128,7 @@ def on_config_inited(app: Sphinx, config: Config) -> None:
     config.html_title = release.title
     config.today = release.date
     config.release = config.version = ""
-    config.copyright = f"{release.updated.year}, {release.source}"
+    config.copyright = str(_("© %(year)s %(source)s")) % {"year": release.updated.year, "source": release.source}
     config.latex_engine = "xelatex"
     config.latex_theme = "howto"
     config.latex_documents = [
