@@ -55,6 +55,17 @@ def test_an_unchanged_publication_builds_nothing(built: Path) -> None:
     assert (built / "_build" / "site").resolve() == site_folder
 
 
+def test_a_removed_page_is_no_longer_published(built: Path) -> None:
+    index = built / "docs" / "index.md"
+    index.write_text(index.read_text(encoding="utf-8").replace("talent\n", ""), encoding="utf-8")
+    (built / "docs" / "talent.md").unlink()
+    result = run_szpub(built, "build", "--format", "html")
+    assert result.returncode == 0, result.stderr
+    site = built / "_build" / "site"
+    assert not (site / "en" / "talent.html").exists() and not (site / "zh-cn" / "talent.html").exists()
+    assert (site / "en" / "investment.html").is_file()
+
+
 def test_a_myst_error_keeps_the_previous_site_and_names_target_and_line(built: Path) -> None:
     site = built / "_build" / "site"
     before, folder = digest(site), site.resolve()

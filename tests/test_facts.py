@@ -47,7 +47,10 @@ def test_a_language_without_number_words_falls_back_to_digits() -> None:
         ({"id": "a", "unit": "enterprises"}, "{fact-value}`a` enterprises"),
         ({"id": "b", "kind": "percent", "qualifier": "more than"}, "more than {fact-value}`b`"),
         ({"id": "c", "unit": "ports", "qualifier": "over"}, "over {fact-value}`c` ports"),
-        ({"id": "d", "unit": "destinations", "qualifier": "a record high"}, "{fact-value}`d` destinations, a record high"),
+        (
+            {"id": "d", "unit": "destinations", "qualifier": "a record high"},
+            "{fact-value}`d` destinations, a record high",
+        ),
     ],
 )
 def test_phrase_places_qualifier_and_unit(fields: dict[str, object], phrase: str) -> None:
@@ -83,12 +86,24 @@ GOOD = """figures:
     ("text", "message"),
     [
         (GOOD.replace("    kind: count\n", ""), "figures.yaml:2: figure 'one': missing field 'kind'"),
-        (GOOD.replace("value: 8002", "value: lots"), "figures.yaml:3: figure 'one': field 'value' must be int or float, not str ('lots')"),
-        (GOOD.replace("kind: count", "kind: ratio"), "figures.yaml:4: figure 'one': unknown kind 'ratio' (one of count, decimal, percent, amount)"),
+        (
+            GOOD.replace("value: 8002", "value: lots"),
+            "figures.yaml:3: figure 'one': field 'value' must be int or float, not str ('lots')",
+        ),
+        (
+            GOOD.replace("kind: count", "kind: ratio"),
+            "figures.yaml:4: figure 'one': unknown kind 'ratio' (one of count, decimal, percent, amount)",
+        ),
         (GOOD + GOOD.split("\n", 1)[1], "figures.yaml:8: figure 'one': duplicate id (first at line 2)"),
         (GOOD.replace('"2023"', '"last year"'), "figures.yaml:5: figure 'one': period must be YYYY or YYYY-MM"),
-        (GOOD.replace("    label:", "    colour: red\n    label:"), "figures.yaml:7: figure 'one': unknown field 'colour'"),
-        (GOOD.replace("value: 8002", "value: true"), "figures.yaml:3: figure 'one': field 'value' must be int or float, not bool (True)"),
+        (
+            GOOD.replace("    label:", "    colour: red\n    label:"),
+            "figures.yaml:7: figure 'one': unknown field 'colour'",
+        ),
+        (
+            GOOD.replace("value: 8002", "value: true"),
+            "figures.yaml:3: figure 'one': field 'value' must be int or float, not bool (True)",
+        ),
         ("figures: []\n", "figures.yaml:1: expected a non-empty list under 'figures:'"),
         ("figures:\n  - id: [unclosed\n", "figures.yaml:3: not valid YAML"),
         ("figures:\n  - just a string\n", "figures.yaml:2: each figure must be a mapping of fields"),

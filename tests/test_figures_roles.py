@@ -37,7 +37,9 @@ def test_unknown_figure_in_prose_names_file_and_line(app: SphinxTestApp) -> None
 @pytest.mark.sphinx("html", testroot="facts", freshenv=True)
 def test_a_figure_never_cited_is_a_warning_at_its_line(app: SphinxTestApp) -> None:
     app.build()
-    assert re.search(r"figures\.yaml:17: WARNING: figure 'forgotten' is never cited in the prose \[szpub\.uncited\]", warnings(app))
+    assert re.search(
+        r"figures\.yaml:17: WARNING: figure 'forgotten' is never cited in the prose \[szpub\.uncited\]", warnings(app)
+    )
     assert "'firms' is never cited" not in warnings(app)
 
 

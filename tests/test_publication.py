@@ -25,7 +25,18 @@ ROLE = re.compile(r"\{[a-z-]+\}`[^`]*`")
 FIGURES_EN = ("8,002", "86.6%", "15%", "eight", "31", "22", "59", "248", "300", "100")
 FIGURES_ZH = ("8,002", "86.6%", "15%", "8", "31", "22", "59", "248", "300", "100")
 # English interface words that must not reach a Chinese reader (the switcher's "English" is the one exception).
-ENGLISH_CHROME = ("Contents", "Search", "Previous", "Next", "Back to top", "Download", "Skip to", "Source:", "Figure", "Period")
+ENGLISH_CHROME = (
+    "Contents",
+    "Search",
+    "Previous",
+    "Next",
+    "Back to top",
+    "Download",
+    "Skip to",
+    "Source:",
+    "Figure",
+    "Period",
+)
 
 
 def visible_text(html: str) -> str:
@@ -158,7 +169,13 @@ def test_pdf_appendix_lists_every_figure_label_and_the_chart(site: Path, tag: st
     assert text.count(squeeze(connectivity[0])) == 2  # once in the table, once in the chart
 
 
-@pytest.mark.parametrize(("folder", "label", "value"), [("en", "Cargo flight destinations", "59 destinations, a record high"), ("zh-cn", "货运通航点", "59个，创历史新高")])
+@pytest.mark.parametrize(
+    ("folder", "label", "value"),
+    [
+        ("en", "Cargo flight destinations", "59 destinations, a record high"),
+        ("zh-cn", "货运通航点", "59个，创历史新高"),
+    ],
+)
 def test_html_appendix_table_and_chart(site: Path, folder: str, label: str, value: str) -> None:
     html = page(site, folder, "appendix")
     facts = load_facts(REPO / "docs" / "figures.yaml")
@@ -191,6 +208,8 @@ def test_downloads_parse_and_match_the_data(site: Path, folder: str) -> None:
 @pytest.mark.parametrize("language", ["en", "zh_CN"])
 def test_plain_sphinx_build_is_warning_free(tmp_path: Path, language: str) -> None:
     command = [sys.executable, "-m", "sphinx", "-W", "-q", "-c", str(REPO), "-D", f"language={language}"]
-    result = subprocess.run([*command, str(REPO / "docs"), str(tmp_path / "out")], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [*command, str(REPO / "docs"), str(tmp_path / "out")], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""

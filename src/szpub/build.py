@@ -154,11 +154,16 @@ def run_target(project: Project, target: BuildTarget) -> TargetResult:
     if recorded.get("tools") != tools:
         # Sphinx notices changed sources and templates, not changed extension code: read everything again
         shutil.rmtree(_doctrees(project, target), ignore_errors=True)
+    documents = _documents(project)
+    if set(recorded.get("documents", [])) - set(documents):
+        # Sphinx never deletes the page of a removed source: start the output afresh so it is not published
+        shutil.rmtree(_out_dir(project, target), ignore_errors=True)
     result = _run_pdf(project, target) if target.format == "pdf" else _run_html(project, target)
     result.seconds = time.monotonic() - started
     if result.ok:
         stamp.parent.mkdir(parents=True, exist_ok=True)
-        record = {"fingerprint": fingerprint, "tools": tools, "seconds": round(result.seconds, 2)}
+        seconds = round(result.seconds, 2)
+        record = {"fingerprint": fingerprint, "tools": tools, "documents": documents, "seconds": seconds}
         stamp.write_text(json.dumps(record) + "\n")
     else:
         # Sphinx records a document read with warnings as up to date: forget the environment so the
@@ -173,6 +178,11 @@ def _prefetch_publishing() -> threading.Thread:
     thread = threading.Thread(target=importlib.import_module, args=("szpub.siteroot",), name="szpub-prefetch")
     thread.start()
     return thread
+
+
+def _documents(project: Project) -> list[str]:
+    """The publication's source documents, as paths relative to ``docs/``."""
+    return [str(path.relative_to(project.docs)) for path in files_under(project.docs) if path.suffix in {".md", ".rst"}]
 
 
 def _run_html(project: Project, target: BuildTarget) -> TargetResult:
@@ -282,7 +292,7 @@ def _stamp(project: Project, target: BuildTarget) -> Path:
     return project.build_dir / STATE_DIR / f"{target.key}.json"
 
 
-def _read_stamp(stamp: Path) -> dict[str, str]:
+def _read_stamp(stamp: Path) -> dict[str, Any]:
     try:
         record = json.loads(stamp.read_text())
     except (OSError, ValueError):

@@ -103,23 +103,24 @@ def _parse_fact(path: Path, node: yaml.MappingNode) -> Fact:
     name = raw.get("id") if isinstance(raw.get("id"), str) else f"at line {line}"
     where = f"{path}:{line}: figure {name!r}"
     lines = {key.value: key.start_mark.line + 1 for key, _ in node.value}
-    for field, value in raw.items():
-        if field not in _FIELDS:
-            raise FactsError(f"{path}:{lines[field]}: figure {name!r}: unknown field {field!r}")
-        types = _FIELDS[field][1]
+    for key, value in raw.items():
+        if key not in _FIELDS:
+            raise FactsError(f"{path}:{lines[key]}: figure {name!r}: unknown field {key!r}")
+        types = _FIELDS[key][1]
         if not isinstance(value, types) or (bool not in types and isinstance(value, bool)):
             expected = " or ".join(t.__name__ for t in types)
             raise FactsError(
-                f"{path}:{lines[field]}: figure {name!r}: field {field!r} must be {expected}, "
+                f"{path}:{lines[key]}: figure {name!r}: field {key!r} must be {expected}, "
                 f"not {type(value).__name__} ({value!r})"
             )
-    for field, (required, _types) in _FIELDS.items():
-        if required and field not in raw:
-            raise FactsError(f"{where}: missing field {field!r}")
+    for key, (required, _types) in _FIELDS.items():
+        if required and key not in raw:
+            raise FactsError(f"{where}: missing field {key!r}")
     if not _ID.match(raw["id"]):
         raise FactsError(f"{where}: id must be lowercase letters, digits and '_'")
     if raw["kind"] not in KINDS:
-        raise FactsError(f"{path}:{lines['kind']}: figure {name!r}: unknown kind {raw['kind']!r} (one of {', '.join(KINDS)})")
+        kinds = ", ".join(KINDS)
+        raise FactsError(f"{path}:{lines['kind']}: figure {name!r}: unknown kind {raw['kind']!r} (one of {kinds})")
     if not _PERIOD.match(raw["period"]):
         raise FactsError(f"{path}:{lines['period']}: figure {name!r}: period must be YYYY or YYYY-MM")
     return Fact(**raw, line=line)
