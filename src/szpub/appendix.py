@@ -44,14 +44,14 @@ def figures_path(config: Config, srcdir: str | Path) -> Path:
 
 def facts_of(env: BuildEnvironment) -> dict[str, Fact]:
     """The figures loaded when the build started (see on_builder_inited)."""
-    return env.szpub_facts  # type: ignore[attr-defined, no-any-return]
+    return env.szpub_facts  # type: ignore[attr-defined]
 
 
 def _citations(env: BuildEnvironment) -> dict[str, set[str]]:
     """docname -> ids of the figures it cites, kept in the environment."""
     if not hasattr(env, "szpub_citations"):
         env.szpub_citations = {}  # type: ignore[attr-defined]
-    return env.szpub_citations  # type: ignore[attr-defined, no-any-return]
+    return env.szpub_citations  # type: ignore[attr-defined]
 
 
 class FactRole(SphinxRole):

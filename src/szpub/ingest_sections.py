@@ -55,6 +55,7 @@ def load_sections(path: Path | None = None) -> SectionMap:
     data = yaml.safe_load(yaml.serialize(root)) if root else None
     if not isinstance(data, dict) or not isinstance(data.get("sections"), list) or not data["sections"]:
         raise IngestError(f"{path}:1: expected a non-empty list under 'sections:' (and 'fallback: ID')")
+    assert isinstance(root, yaml.MappingNode)  # data, its contents, is a dict
     nodes = next(value for key, value in root.value if key.value == "sections").value
     sections = [
         _section(path, node.start_mark.line + 1, raw) for node, raw in zip(nodes, data["sections"], strict=True)

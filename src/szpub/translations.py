@@ -133,7 +133,7 @@ class DropTranslatedRawHTML(SphinxTransform):
 def _unsafe_documents(env: BuildEnvironment) -> set[str]:
     if not hasattr(env, "szpub_unsafe_documents"):
         env.szpub_unsafe_documents = set()  # type: ignore[attr-defined]
-    return env.szpub_unsafe_documents  # type: ignore[attr-defined, no-any-return]
+    return env.szpub_unsafe_documents  # type: ignore[attr-defined]
 
 
 def on_env_purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
