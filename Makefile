@@ -27,11 +27,11 @@ setup: system $(STAMP) node_modules/axe-core/axe.min.js
 build: setup
 	$(BIN)/szpub build
 
-test: setup
+test: lint
 	$(BIN)/pytest
 
 lint: setup
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy src
 
 clean:
