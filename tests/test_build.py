@@ -181,3 +181,11 @@ def test_serve_rebuilds_the_html_on_change(built: Path) -> None:
         stop.set()
         watcher.join()
         preview.close()
+
+
+def test_a_language_may_be_named_by_its_tag_or_folder() -> None:
+    project = find_project(Path(__file__).resolve().parent.parent)
+    for name in ("zh_CN", "zh-CN", "zh-cn"):
+        assert build.plan(project, [name], ["html"]) == [build.BuildTarget("zh_CN", "html")]
+    with pytest.raises(ValueError, match="not a configured language: xx"):
+        build.plan(project, ["xx"])

@@ -96,7 +96,8 @@ Listener = Callable[[TargetEvent], None]
 
 def plan(project: Project, languages: list[str] | None = None, formats: list[str] | None = None) -> list[BuildTarget]:
     """The targets to build, languages in configuration order; ValueError for an unknown language."""
-    chosen = languages or list(project.languages)
+    by_folder = {l10n.folder_name(lang): lang for lang in project.languages}  # zh_CN, zh-CN and zh-cn alike
+    chosen = [by_folder.get(l10n.folder_name(lang), lang) for lang in languages or project.languages]
     unknown = [lang for lang in chosen if lang not in project.languages]
     if unknown:
         raise ValueError(

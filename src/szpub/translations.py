@@ -55,7 +55,7 @@ def injections(folder: Path, shown: Path, *, allow_fuzzy: bool = False) -> list[
         try:
             catalog = read_catalog(path, shown=where)
         except CatalogError as err:
-            problems.append(Injection(str(err), path.stem, ""))
+            problems.append(Injection(str(err), path.stem, "", "catalog"))
             continue
         for message in catalog:
             if not message.id or not message.string or (message.fuzzy and not allow_fuzzy):
@@ -66,7 +66,7 @@ def injections(folder: Path, shown: Path, *, allow_fuzzy: bool = False) -> list[
                         f"{where}:{message.lineno}: raw HTML {_shorten(snippet, 30)!r} in the translation of "
                         f'"{_shorten(msgid)}": remove it from the msgstr'
                     )
-                    problems.append(Injection(text, path.stem, msgid))
+                    problems.append(Injection(text, path.stem, msgid, "unsafe-translation"))
     return problems
 
 
@@ -77,6 +77,7 @@ class Injection:
     text: str
     domain: str
     msgid: str
+    subtype: str  # unsafe-translation, or catalog for a file that cannot be read
 
 
 def _forms(value: Any) -> list[str]:
@@ -92,7 +93,7 @@ def on_builder_inited(app: Sphinx) -> None:
             shown = Path(os.path.relpath(folder, app.confdir))
             problems += injections(folder, shown, allow_fuzzy=app.config.gettext_allow_fuzzy_translations)
     for problem in problems:
-        logger.error(problem.text, type="szpub", subtype="unsafe-translation")
+        logger.error(problem.text, type="szpub", subtype=problem.subtype)
     if problems:
         app.statuscode = 1  # whatever the warning settings: this build must not be published
         _forget(app.translator, {p.msgid for p in problems if p.domain == "sphinx"})
