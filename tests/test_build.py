@@ -189,3 +189,10 @@ def test_a_language_may_be_named_by_its_tag_or_folder() -> None:
         assert build.plan(project, [name], ["html"]) == [build.BuildTarget("zh_CN", "html")]
     with pytest.raises(ValueError, match="not a configured language: xx"):
         build.plan(project, ["xx"])
+
+
+def test_an_html_only_build_says_which_pdfs_its_pages_still_lack(tmp_path: Path) -> None:
+    root = copy_publication(tmp_path / "pub")
+    result = run_szpub(root, "build", "--format", "html", "--lang", "en")
+    assert result.returncode == 0, result.stderr
+    assert "note: the en pages link a PDF that is not built yet: run szpub build --format pdf" in result.stderr

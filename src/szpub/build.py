@@ -431,6 +431,12 @@ def _assemble(project: Project, staging: Path) -> None:
     write_root(project, staging)  # index.html choosing the reader's language, sitemap.xml
 
 
+def languages_without_pdf(project: Project) -> list[str]:
+    """The published languages whose pages link a PDF that the site does not have."""
+    manifest = json.loads((project.site / "manifest.json").read_text(encoding="utf-8"))
+    return [entry["tag"] for entry in manifest["languages"] if entry["html"] and not entry["pdf"]]
+
+
 def _swap(site: Path, staging: Path) -> None:
     link = site.with_name(f".{staging.name}.link")
     link.unlink(missing_ok=True)
