@@ -157,7 +157,7 @@ def _latex_elements(release: Release) -> dict[str, str]:
         "pointsize": "11pt",
         "releasename": "",
         "printindex": "",
-        "maketitle": "\\sphinxmaketitle\\thispagestyle{plain}",  # no running head over the title
+        "maketitle": _title_block(release),
         "preamble": metadata + layout,
     }
     if release.language.startswith("zh"):
@@ -168,6 +168,16 @@ def _latex_elements(release: Release) -> dict[str, str]:
             f"\\xeCJKsetup{{CJKecglue={{}}}}\n\\renewcommand{{\\contentsname}}{{{escape(str(_('Contents')))}}}\n"
         )
     return elements
+
+
+def _title_block(release: Release) -> str:
+    """A newsroom's headline block: the title, then source and date; no running head on this page."""
+    return (
+        "\\begin{flushleft}\\sffamily\n"
+        f"{{\\LARGE\\bfseries {escape(release.title)}\\par}}\\vspace{{0.8em}}\n"
+        f"{{\\large {escape(release.source)}\\quad {escape(release.date)}\\par}}\n"
+        "\\end{flushleft}\\noindent\\rule{\\linewidth}{0.4pt}\\par\\thispagestyle{plain}\n"
+    )
 
 
 def setup_publication(app: Sphinx) -> None:
