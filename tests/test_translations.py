@@ -68,6 +68,9 @@ def test_partly_translated_page_shows_its_percentage_in_its_language(app: Sphinx
     assert '<p class="translation-notice" role="note">本页已翻译66%，其余部分以原文显示。</p>' in html
     assert "全市迎来8,002家新企业。" in html
     assert "The second paragraph is not translated yet." in html  # falls back to the source
+    # ...and says it is English, for screen readers and hyphenation; the translated text does not
+    assert '<p lang="en">The second paragraph is not translated yet.</p>' in html
+    assert "<p>全市迎来<span" in html  # no lang: the page's own language
 
 
 @pytest.mark.sphinx("html", testroot="translations", freshenv=True)

@@ -21,6 +21,7 @@ from docutils import nodes
 from sphinx.locale import get_translation
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
+from sphinx.util.nodes import extract_messages
 
 from szpub import l10n
 from szpub.pofiles import CatalogError, read_catalog
@@ -131,6 +132,23 @@ class DropTranslatedRawHTML(SphinxTransform):
                 _unsafe_documents(self.env).add(self.env.docname)
 
 
+class MarkUntranslatedText(SphinxTransform):
+    """In a target language, text still in the source language says so (``lang``), for readers and screen readers.
+
+    docutils writes a ``language-xx`` class as the element's ``lang`` attribute.
+    """
+
+    default_priority = 22  # after Locale (20) has translated what it could
+
+    def apply(self, **kwargs: Any) -> None:
+        languages = self.config.szpub_languages or [self.config.language]
+        if self.config.language == languages[0]:
+            return
+        for node, _msgid in extract_messages(self.document):
+            if not node.get("translated") and re.search(r"[A-Za-z]{2}", node.astext()):
+                node["classes"].append(f"language-{l10n.bcp47(languages[0])}")
+
+
 def _unsafe_documents(env: BuildEnvironment) -> set[str]:
     if not hasattr(env, "szpub_unsafe_documents"):
         env.szpub_unsafe_documents = set()  # type: ignore[attr-defined]
@@ -168,6 +186,7 @@ def setup_translations(app: Sphinx) -> None:
     app.add_config_value("szpub_source_only", [], "env", types=frozenset({list}))
     app.connect("builder-inited", on_builder_inited)
     app.add_transform(DropTranslatedRawHTML)
+    app.add_transform(MarkUntranslatedText)
     app.connect("env-purge-doc", on_env_purge_doc)
     app.connect("env-merge-info", on_env_merge_info)
     app.connect("build-finished", on_build_finished)
