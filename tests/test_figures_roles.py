@@ -31,7 +31,7 @@ def test_role_renders_the_figure_for_english(app: SphinxTestApp) -> None:
 @pytest.mark.sphinx("html", testroot="facts", freshenv=True)
 def test_unknown_figure_in_prose_names_file_and_line(app: SphinxTestApp) -> None:
     app.build()
-    assert re.search(r"index\.md:5: WARNING: unknown figure 'no_such_figure'.*\[szpub\.fact\]", warnings(app))
+    assert re.search(r"index\.md:6: WARNING: unknown figure 'no_such_figure'.*\[szpub\.fact\]", warnings(app))
 
 
 @pytest.mark.sphinx("html", testroot="facts", freshenv=True)

@@ -72,13 +72,24 @@ class FactRole(SphinxRole):
                 fact_id,
                 type="szpub",
                 subtype="fact",
-                location=self.get_location(),
+                location=self._line_of_role(),
             )
             return [nodes.problematic(self.rawtext, self.rawtext)], []
         if self.cite:
             _citations(self.env).setdefault(self.env.docname, set()).add(fact_id)
         text = fact.format(self.env.config.language)
         return [nodes.inline(self.rawtext, text, classes=["szpub-fact"])], []
+
+    def _line_of_role(self) -> str:
+        """``file:line`` of the role itself: MyST gives a role the line where its paragraph starts."""
+        source, line = self.get_source_info()
+        try:
+            lines = Path(source).read_text(encoding="utf-8").splitlines()
+        except OSError:  # a translation (``file.md:N:<translated>``): its paragraph's line is all there is
+            return self.get_location()
+        role = f"`{self.text}`"  # MyST's rawtext is the reST form (:fact:`id`), not what the file says
+        after = (number for number in range(max(line, 1) - 1, len(lines)) if role in lines[number])
+        return f"{source}:{next(after, line - 1) + 1}"
 
 
 class PeriodRole(SphinxRole):
