@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +31,7 @@ logger = logging.getLogger(__name__)
 
 # The appendix's column headings: reader text, extracted into appendix.po like the rest.
 _HEADINGS = ("Figure", "Value", "Period", "Cited in")
-_DOWNLOADS = "Download the figures: {figures-download}`csv` · {figures-download}`json`"
+_DOWNLOADS = "Download the figures: {figures-download}`csv` · {figures-download}`json`"  # see downloads.py
 _ROLE = re.compile(r"\{fact-value\}`([^`]+)`")
 
 
@@ -151,32 +148,6 @@ class FiguresChartDirective(SphinxDirective):
         return [chart_placeholder(section=section)]
 
 
-def download_name(config: Config, suffix: str) -> str:
-    """The data file of the build's language: ``<slug>-figures-<folder>.<suffix>``."""
-    return f"{config.szpub_slug}-figures-{l10n.folder_name(config.language)}.{suffix}"
-
-
-class DownloadRole(SphinxRole):
-    """``{figures-download}`csv```: a link to the figures as CSV or JSON, in the page's language."""
-
-    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
-        suffix = self.text.strip()
-        if suffix not in DOWNLOAD_FORMATS:
-            logger.warning(
-                "unknown download %r (csv or json)",
-                suffix,
-                type="szpub",
-                subtype="download",
-                location=self.get_location(),
-            )
-            return [nodes.problematic(self.rawtext, self.rawtext)], []
-        uri = "../" * self.env.docname.count("/") + download_name(self.config, suffix)
-        return [nodes.reference(self.rawtext, suffix.upper(), refuri=uri, classes=["szpub-download"])], []
-
-
-DOWNLOAD_FORMATS = ("csv", "json")
-
-
 @dataclass(frozen=True)
 class LocalizedFact:
     """A figure as readers of one language see it."""
@@ -213,37 +184,6 @@ def localized_facts(app: Sphinx) -> list[LocalizedFact]:
     ]
 
 
-def figures_csv(rows: list[LocalizedFact]) -> bytes:
-    """UTF-8 with a BOM, so that spreadsheet programs read Chinese correctly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["id", "label", "value", "kind", "text", "period", "period_text", "section"])
-    for row in rows:
-        fact = row.fact
-        writer.writerow([fact.id, row.label, fact.value, fact.kind, row.text, fact.period, row.period, fact.section])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def figures_json(rows: list[LocalizedFact], language: str) -> bytes:
-    records = [
-        {
-            "id": r.fact.id,
-            "label": r.label,
-            "value": r.fact.value,
-            "kind": r.fact.kind,
-            "text": r.text,
-            "qualifier": r.fact.qualifier or None,
-            "unit": r.fact.unit or None,
-            "period": r.fact.period,
-            "period_text": r.period,
-            "section": r.fact.section,
-        }
-        for r in rows
-    ]
-    document = {"language": l10n.bcp47(language), "figures": records}
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
 def _chart_bars(app: Sphinx, section: str) -> list[Bar]:
     def typeset(text: str) -> str:  # the same quotes as the page's text, which docutils "educates"
         return educate_quotes(text, language=app.config.language) if app.config.smartquotes else text
@@ -264,15 +204,6 @@ def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> N
             placeholder.replace_self(nodes.raw("", bar_chart_latex(bars), format="latex"))
         else:
             placeholder.parent.remove(placeholder)
-
-
-def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.format != "html":
-        return
-    rows = localized_facts(app)
-    outdir = Path(app.outdir)
-    (outdir / download_name(app.config, "csv")).write_bytes(figures_csv(rows))
-    (outdir / download_name(app.config, "json")).write_bytes(figures_json(rows, app.config.language))
 
 
 def _cell(text: str) -> str:
@@ -320,7 +251,8 @@ def on_builder_inited(app: Sphinx) -> None:
         raise ExtensionError(str(err)) from None
     # a changed figure changes every page that cites it: re-read them (see on_env_get_outdated)
     app.env.szpub_changed_facts = {  # type: ignore[attr-defined]
-        fact_id for fact_id in facts.keys() | getattr(app.env, "szpub_facts", {}).keys()
+        fact_id
+        for fact_id in facts.keys() | getattr(app.env, "szpub_facts", {}).keys()
         if facts.get(fact_id) != getattr(app.env, "szpub_facts", {}).get(fact_id)
     }
     app.env.szpub_facts = facts  # type: ignore[attr-defined]
@@ -369,10 +301,8 @@ def setup_figures(app: Sphinx) -> None:
     app.add_node(citations_placeholder)
     app.add_directive("figures-appendix", FiguresAppendixDirective)
     app.add_directive("figures-chart", FiguresChartDirective)
-    app.add_role("figures-download", DownloadRole())
     app.add_node(chart_placeholder)
     app.connect("doctree-resolved", on_doctree_resolved)
-    app.connect("build-finished", on_build_finished)
     app.add_post_transform(ResolveCitations)
     app.connect("builder-inited", on_builder_inited)
     app.connect("env-get-outdated", on_env_get_outdated)

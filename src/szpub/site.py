@@ -107,7 +107,7 @@ def data_downloads(app: Sphinx, to_root: str) -> list[Download]:
     figures = getattr(app.config, "szpub_figures", "")
     if not figures or not Path(app.srcdir, figures).is_file():
         return []
-    from szpub.appendix import download_name
+    from szpub.downloads import download_name
 
     labels = {"csv": _("CSV data"), "json": _("JSON data")}
     return [Download(str(label), to_root + download_name(app.config, kind), kind) for kind, label in labels.items()]

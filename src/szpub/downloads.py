@@ -1,0 +1,92 @@
+"""The figures as data for readers: CSV and JSON per language, and the ``{figures-download}`` role."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from docutils import nodes
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxRole
+
+from szpub import l10n
+from szpub.appendix import LocalizedFact, localized_facts
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+logger = logging.getLogger(__name__)
+
+DOWNLOAD_FORMATS = ("csv", "json")
+
+
+def download_name(config: Config, suffix: str) -> str:
+    """The data file of the build's language: ``<slug>-figures-<folder>.<suffix>``."""
+    return f"{config.szpub_slug}-figures-{l10n.folder_name(config.language)}.{suffix}"
+
+
+class DownloadRole(SphinxRole):
+    """``{figures-download}`csv```: a link to the figures as CSV or JSON, in the page's language."""
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        suffix = self.text.strip()
+        if suffix not in DOWNLOAD_FORMATS:
+            logger.warning(
+                "unknown download %r (csv or json)",
+                suffix,
+                type="szpub",
+                subtype="download",
+                location=self.get_location(),
+            )
+            return [nodes.problematic(self.rawtext, self.rawtext)], []
+        uri = "../" * self.env.docname.count("/") + download_name(self.config, suffix)
+        return [nodes.reference(self.rawtext, suffix.upper(), refuri=uri, classes=["szpub-download"])], []
+
+
+def figures_csv(rows: list[LocalizedFact]) -> bytes:
+    """UTF-8 with a BOM, so that spreadsheet programs read Chinese correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["id", "label", "value", "kind", "text", "period", "period_text", "section"])
+    for row in rows:
+        fact = row.fact
+        writer.writerow([fact.id, row.label, fact.value, fact.kind, row.text, fact.period, row.period, fact.section])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def figures_json(rows: list[LocalizedFact], language: str) -> bytes:
+    records = [
+        {
+            "id": r.fact.id,
+            "label": r.label,
+            "value": r.fact.value,
+            "kind": r.fact.kind,
+            "text": r.text,
+            "qualifier": r.fact.qualifier or None,
+            "unit": r.fact.unit or None,
+            "period": r.fact.period,
+            "period_text": r.period,
+            "section": r.fact.section,
+        }
+        for r in rows
+    ]
+    document = {"language": l10n.bcp47(language), "figures": records}
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    rows = localized_facts(app)
+    outdir = Path(app.outdir)
+    (outdir / download_name(app.config, "csv")).write_bytes(figures_csv(rows))
+    (outdir / download_name(app.config, "json")).write_bytes(figures_json(rows, app.config.language))
+
+
+def setup_downloads(app: Sphinx) -> None:
+    app.add_role("figures-download", DownloadRole())
+    app.connect("build-finished", on_build_finished)
