@@ -18,9 +18,11 @@ from babel.messages.catalog import Catalog
 
 from szpub.catalogs import catalog_dir, conf_values, is_document_catalog, relative, uses_characters
 from szpub.facts import Fact, FactsError, load_facts
-from szpub.pofiles import CatalogError, read_catalog
+from szpub.pofiles import CatalogError, read_catalog, shorten
 from szpub.project import Project
 from szpub.translations import raw_html
+
+_ESCAPED_NEWLINE = "\\n"  # a finding stays on one line
 
 GLOSSARY = "glossary.csv"  # in locales/: one column per language, accepted forms separated by " | "
 FACT_ROLES = ("fact", "fact-value", "fact-citations")
@@ -47,7 +49,7 @@ class Finding:
 
     def __str__(self) -> str:
         level = "" if self.severity == "error" else f"{self.severity}: "
-        quoted = f': "{_shorten(self.msgid)}"' if self.msgid else ""
+        quoted = f': "{shorten(self.msgid, 60, newline=_ESCAPED_NEWLINE)}"' if self.msgid else ""
         return f"{self.path}:{self.line}: [{self.check}] {level}{self.message}{quoted}"
 
     def as_dict(self) -> dict[str, Any]:
@@ -91,11 +93,6 @@ class Markup:
     links: list[str]
     emphasis: Counter[str]
     text: str
-
-
-def _shorten(text: str, width: int = 60) -> str:
-    text = text.replace("\n", "\\n")
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 @cache

@@ -60,7 +60,7 @@ def validate(path: Path, data: bytes, shown: Path | str | None = None) -> None:
             continue
         match = _KEYWORD.match(line)
         if not match:
-            raise CatalogError(shown, number, f"not a .po keyword: {_shorten(line)!r} (text must be quoted)")
+            raise CatalogError(shown, number, f"not a .po keyword: {shorten(line)!r} (text must be quoted)")
         keyword, rest = match.groups()
         _string(shown, number, rest)
         if keyword in ("msgctxt", "msgid") and entry is not None and "msgid" in entry.keywords:
@@ -79,7 +79,7 @@ def validate(path: Path, data: bytes, shown: Path | str | None = None) -> None:
 
 def _string(shown: Path | str, number: int, text: str) -> None:
     if not _STRING.fullmatch(text):
-        raise CatalogError(shown, number, f"badly quoted string {_shorten(text)!r}: a missing or unescaped '\"'?")
+        raise CatalogError(shown, number, f"badly quoted string {shorten(text)!r}: a missing or unescaped '\"'?")
 
 
 def _close(shown: Path | str, entry: _Entry, seen: dict[str, int]) -> None:
@@ -92,7 +92,9 @@ def _close(shown: Path | str, entry: _Entry, seen: dict[str, int]) -> None:
     seen.setdefault(entry.key, entry.msgid_line)
 
 
-def _shorten(text: str, width: int = 40) -> str:
+def shorten(text: str, width: int = 40, newline: str = "\n") -> str:
+    """``text`` cut to ``width`` characters with an ellipsis, line breaks shown as ``newline``: for messages."""
+    text = text.replace("\n", newline)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 

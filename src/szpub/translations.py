@@ -24,7 +24,7 @@ from sphinx.util import logging
 from sphinx.util.nodes import extract_messages
 
 from szpub import l10n
-from szpub.pofiles import CatalogError, read_catalog
+from szpub.pofiles import CatalogError, read_catalog, shorten
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 _ = get_translation("sphinx")
 logger = logging.getLogger(__name__)
+_SPACE = " "  # a message stays on one line
 
 # Anything an HTML parser (and CommonMark's raw HTML rule) reads as markup: tags, comments, declarations,
 # processing instructions. Autolinks (<https://...>) are not: their name is followed by ':'.
@@ -41,11 +42,6 @@ _HTML = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*(?=[\s/>])|/\s*[A-Za-z]|!|\?)[^>]{
 def raw_html(msgid: str, msgstr: str) -> list[str]:
     """The HTML snippets of ``msgstr`` that its msgid does not contain verbatim."""
     return [snippet for snippet in _HTML.findall(msgstr) if snippet not in msgid]
-
-
-def _shorten(text: str, width: int = 60) -> str:
-    text = text.replace("\n", " ")
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def injections(folder: Path, shown: Path, *, allow_fuzzy: bool = False) -> list[Injection]:
@@ -63,10 +59,9 @@ def injections(folder: Path, shown: Path, *, allow_fuzzy: bool = False) -> list[
                 continue
             for msgid, msgstr in zip(_forms(message.id), _forms(message.string), strict=False):
                 for snippet in raw_html(msgid, msgstr):
-                    text = (
-                        f"{where}:{message.lineno}: raw HTML {_shorten(snippet, 30)!r} in the translation of "
-                        f'"{_shorten(msgid)}": remove it from the msgstr'
-                    )
+                    tag, source = shorten(snippet, 30, newline=_SPACE), shorten(msgid, 60, newline=_SPACE)
+                    text = f'{where}:{message.lineno}: raw HTML {tag!r} in the translation of "{source}": '
+                    text += "remove it from the msgstr"
                     problems.append(Injection(text, path.stem, msgid, "unsafe-translation"))
     return problems
 
@@ -126,7 +121,10 @@ class DropTranslatedRawHTML(SphinxTransform):
             if parent is not None and node.astext() not in self._source():
                 logger.error(
                     "the translation of this passage carries raw HTML %r: dropped; fix the msgstr",
-                    _shorten(node.astext(), 30), type="szpub", subtype="unsafe-translation", location=parent,
+                    shorten(node.astext(), 30, newline=_SPACE),
+                    type="szpub",
+                    subtype="unsafe-translation",
+                    location=parent,
                 )
                 node.parent.remove(node)
                 _unsafe_documents(self.env).add(self.env.docname)
