@@ -189,7 +189,7 @@ def run(work: Path, factors: list[int], repeat: int) -> dict[str, object]:
     # a snapshot of szpub's sources: edits made while the benchmark runs must not change what it measures
     shutil.copytree(REPO / "src", work / "src", ignore=shutil.ignore_patterns("__pycache__"))
     env = {**os.environ, "PYTHONPATH": str(work / "src"), "PYTHONHASHSEED": "0"}
-    szpub = [[sys.executable, "-m", "szpub.cli", "build"]]
+    szpub = [[sys.executable, "-m", "szpub.cli.main", "build"]]
     names = ["plain sphinx-build, serial", "szpub build, cold", "szpub build, no-op", "szpub build, one msgstr"]
     runs: dict[str, list[dict[str, object]]] = {name: [] for name in names}
     for round_ in range(repeat):  # interleaved, so that a busy moment does not hit one phase only

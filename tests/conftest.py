@@ -13,7 +13,7 @@ pytest_plugins = ["sphinx.testing.fixtures"]
 
 REPO = Path(__file__).resolve().parent.parent
 ROOTS = Path(__file__).resolve().parent / "roots"
-SZPUB = [sys.executable, "-m", "szpub.cli"]
+SZPUB = [sys.executable, "-m", "szpub.cli.main"]
 
 
 @pytest.fixture(scope="session")

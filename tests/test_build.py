@@ -15,9 +15,11 @@ from pathlib import Path
 import pytest
 
 from conftest import copy_publication, run_szpub
-from szpub import build, serve
-from szpub.progress import Progress
-from szpub.project import find_project
+from szpub.build import serve
+from szpub.build import targets as build
+from szpub.build.progress import Progress
+from szpub.core.errors import SzpubError
+from szpub.core.project import find_project
 
 RELEASE_EPOCH = 1706234460  # 2024-01-26T10:01:00+08:00, szpub_release["updated"] in conf.py
 
@@ -187,7 +189,7 @@ def test_a_language_may_be_named_by_its_tag_or_folder() -> None:
     project = find_project(Path(__file__).resolve().parent.parent)
     for name in ("zh_CN", "zh-CN", "zh-cn"):
         assert build.plan(project, [name], ["html"]) == [build.BuildTarget("zh_CN", "html")]
-    with pytest.raises(ValueError, match="not a configured language: xx"):
+    with pytest.raises(SzpubError, match="not a configured language: xx"):
         build.plan(project, ["xx"])
 
 

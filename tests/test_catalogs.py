@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from conftest import copy_publication, run_szpub
-from szpub.catalogs import normalize_language, similarity
-from szpub.conffile import add_to_list
-from szpub.pofiles import read_catalog, render_catalog
+from szpub.catalogs.pofiles import read_catalog, render_catalog
+from szpub.catalogs.update import normalize_language, similarity
+from szpub.core.conffile import add_to_list
+from szpub.core.errors import SzpubError
 
 OPENING_UP = "locales/zh_CN/LC_MESSAGES/opening-up.po"
 LONG = (
@@ -215,7 +216,7 @@ def test_conf_edit_keeps_the_rest_of_the_file() -> None:
         == '# comment\nszpub_languages = ["en", "zh_CN", "ja"]\nother = 1\n'
     )
     assert add_to_list("x = 1\n", "szpub_languages", "ja", ["en"]) == 'x = 1\nszpub_languages = ["en", "ja"]\n'
-    with pytest.raises(ValueError, match=r"conf.py:1: szpub_languages is not a plain list of strings"):
+    with pytest.raises(SzpubError, match=r"conf.py:1: szpub_languages is not a plain list of strings"):
         add_to_list("szpub_languages = LANGS + ['x']\n", "szpub_languages", "ja", ["en"])
 
 
@@ -226,5 +227,5 @@ def test_language_codes_are_written_as_sphinx_expects() -> None:
         "pt_BR",
         "zh_Hant_TW",
     ]
-    with pytest.raises(ValueError, match="unknown language 'xx'"):
+    with pytest.raises(SzpubError, match="unknown language 'xx'"):
         normalize_language("xx")

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, ROOTS, copy_publication, run_szpub
-from szpub import checks
-from szpub.facts import load_facts
-from szpub.pofiles import CatalogError, read_catalog
+from szpub.catalogs import checks
+from szpub.catalogs.pofiles import CatalogError, read_catalog
+from szpub.core.figures import load_figures
 
-FACTS = load_facts(ROOTS / "test-translations" / "figures.yaml")
+FACTS = load_figures(ROOTS / "test-translations" / "figures.yaml")
 GLOSSARY = [checks.Term("Shenzhen Daily", {"zh_CN": ("深圳日报",)})]
 HEADER = 'msgid ""\nmsgstr ""\n"Language: zh_CN\\n"\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
 

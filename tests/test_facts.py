@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from szpub.facts import Fact, FactsError, load_facts
+from szpub.core.figures import Figure, FiguresError, load_figures
 
 REPO_FIGURES = Path(__file__).resolve().parent.parent / "docs" / "figures.yaml"
 
 
-def fact(**fields: object) -> Fact:
+def fact(**fields: object) -> Figure:
     base: dict[str, object] = {"id": "x", "value": 1, "kind": "count", "period": "2023", "section": "s", "label": "L"}
-    return Fact(**{**base, **fields})  # type: ignore[arg-type]
+    return Figure(**{**base, **fields})  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -58,7 +58,7 @@ def test_phrase_places_qualifier_and_unit(fields: dict[str, object], phrase: str
 
 
 def test_the_release_figures_load_as_published() -> None:
-    facts = load_facts(REPO_FIGURES)
+    facts = load_figures(REPO_FIGURES)
     published = {
         "new_foreign_enterprises": 8002, "new_foreign_enterprises_growth": 86.6, "national_share": 15,
         "head_of_state_visits": 8, "airport_direct_cities": 31, "airport_passenger_routes": 22,
@@ -112,12 +112,12 @@ GOOD = """figures:
 def test_bad_data_names_file_line_figure_and_field(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "figures.yaml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(FactsError) as caught:
-        load_facts(path)
+    with pytest.raises(FiguresError) as caught:
+        load_figures(path)
     assert str(caught.value).startswith(f"{tmp_path}/{message}")
 
 
 def test_good_data_loads(tmp_path: Path) -> None:
     path = tmp_path / "figures.yaml"
     path.write_text(GOOD, encoding="utf-8")
-    assert load_facts(path)["one"].line == 2
+    assert load_figures(path)["one"].line == 2

@@ -11,10 +11,11 @@ import yaml
 from babel.messages.pofile import read_po
 
 from conftest import REPO, run_szpub
-from szpub import ingest
-from szpub.facts import load_facts
-from szpub.ingest_figures import find_figures
-from szpub.ingest_release import RELEASE_TIMEZONE, IngestError, Paragraph, read_release
+from szpub.core.figures import load_figures
+from szpub.core.markup import ROLE as ANY_ROLE
+from szpub.ingest import publication as ingest
+from szpub.ingest.figures import find_figures
+from szpub.ingest.release import RELEASE_TIMEZONE, IngestError, Paragraph, read_release
 
 DATA = Path(__file__).parent / "data" / "releases"
 SEED = REPO / "release" / "shenzhen-daily-2024-01-26-opening-up.txt"
@@ -60,7 +61,7 @@ def _pages(root: Path) -> dict[str, list[str]]:
 
 
 def _figures_by_page(root: Path) -> dict[str, list[tuple]]:
-    facts = load_facts(root / "docs" / "figures.yaml")
+    facts = load_figures(root / "docs" / "figures.yaml")
     return {
         page: [(f.value, f.kind, f.qualifier, f.words) for p in paragraphs for f in map(facts.get, ROLE.findall(p))]
         for page, paragraphs in _pages(root).items()
@@ -79,8 +80,8 @@ def test_seed_gives_every_figure_of_the_repository(seed_publication: Path) -> No
     ours, theirs = _figures_by_page(seed_publication), _figures_by_page(REPO)
     assert ours == theirs  # the same figures, cited from the same pages in the same order
     assert sum(len(figures) for figures in ours.values()) == 10
-    repo_facts = load_facts(REPO / "docs" / "figures.yaml").values()
-    ingested = load_facts(seed_publication / "docs" / "figures.yaml").values()
+    repo_facts = load_figures(REPO / "docs" / "figures.yaml").values()
+    ingested = load_figures(seed_publication / "docs" / "figures.yaml").values()
     assert sorted((f.value, f.kind, f.qualifier, f.section) for f in ingested) == sorted(
         (f.value, f.kind, f.qualifier, f.section) for f in repo_facts
     )
@@ -113,7 +114,6 @@ def test_seed_publication_has_the_repository_shape(seed_publication: Path) -> No
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _DATE = re.compile(rf"\b(?:{_MONTHS}) \d{{1,2}}\b")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_ANY_ROLE = re.compile(r"\{[a-z-]+\}`[^`]*`")
 
 
 def _bare_numbers(root: Path) -> list[str]:
@@ -122,7 +122,7 @@ def _bare_numbers(root: Path) -> list[str]:
     for po in sorted((root / "locales").rglob("*.po")):
         with po.open("rb") as file:
             for message in read_po(file):
-                text = _YEAR.sub("", _DATE.sub("", _ANY_ROLE.sub("", str(message.id))))
+                text = _YEAR.sub("", _DATE.sub("", ANY_ROLE.sub("", str(message.id))))
                 if message.id and re.search(r"\d", text):
                     found.append(f"{po.name}: {message.id}")
     return found
@@ -145,7 +145,7 @@ def test_markup_in_a_release_stays_text_and_a_title_figure_is_cited(tmp_path: Pa
     index = (out / "docs" / "index.md").read_text(encoding="utf-8")
     assert index.startswith("# Shenzhen\u2019s economy grows {fact}`shenzhen_economy_grew` in first half\n")
     assert index.count("{fact}`shenzhen_economy_grew`") == 2  # the title cites the lede's figure, not a copy
-    facts = load_facts(out / "docs" / "figures.yaml")
+    facts = load_figures(out / "docs" / "figures.yaml")
     assert [f.value for f in facts.values()] == [5.9, 1700000000000, 11.2, 20, 3.1, 214600000000]
     result = run_szpub(out, "build", "--format", "html", "--draft")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -166,7 +166,7 @@ def test_prose_carries_no_bare_figure(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["publication"]
     assert _bare_numbers(out) == []
     prose = {page: "\n".join(paragraphs) for page, paragraphs in _pages(out).items()}
-    bare = {page: _ANY_ROLE.sub("", text) for page, text in prose.items()}
+    bare = {page: ANY_ROLE.sub("", text) for page, text in prose.items()}
     assert {page: text for page, text in bare.items() if re.search(r"\d", text)} == {}
 
 
@@ -398,5 +398,5 @@ def test_figures_file_is_valid_yaml_for_the_editor(seed_publication: Path) -> No
     text = (seed_publication / "docs" / "figures.yaml").read_text(encoding="utf-8")
     assert text.startswith("# Every figure of the release, cited from the prose with {fact}`id`")
     entries = yaml.safe_load(text)["figures"]
-    assert [e["id"] for e in entries] == list(load_facts(seed_publication / "docs" / "figures.yaml"))
+    assert [e["id"] for e in entries] == list(load_figures(seed_publication / "docs" / "figures.yaml"))
     assert '    period: "2023"\n' in text

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from szpub.facts import load_facts
+from szpub.core.figures import load_figures
 
 pytestmark = pytest.mark.slow  # most tests here use the session build
 
@@ -156,7 +156,7 @@ def test_english_pdf_carries_the_release_date_not_the_build_date(site: Path) -> 
 
 @pytest.mark.parametrize("tag", ["en", "zh-CN"])
 def test_pdf_appendix_lists_every_figure_label_and_the_chart(site: Path, tag: str) -> None:
-    facts = load_facts(REPO / "docs" / "figures.yaml")
+    facts = load_figures(REPO / "docs" / "figures.yaml")
     text = squeeze(pdf_text(pdf_of(site, tag)))
     labels = [fact.label for fact in facts.values()]
     if tag == "zh-CN":
@@ -178,7 +178,7 @@ def test_pdf_appendix_lists_every_figure_label_and_the_chart(site: Path, tag: st
 )
 def test_html_appendix_table_and_chart(site: Path, folder: str, label: str, value: str) -> None:
     html = page(site, folder, "appendix")
-    facts = load_facts(REPO / "docs" / "figures.yaml")
+    facts = load_figures(REPO / "docs" / "figures.yaml")
     assert html.count("<tr") == len(facts) + 1
     assert squeeze(label + value) in squeeze(visible_text(html))
     svg = re.search(r"<svg .*?</svg>", html, re.S)
@@ -188,7 +188,7 @@ def test_html_appendix_table_and_chart(site: Path, folder: str, label: str, valu
 
 @pytest.mark.parametrize("folder", ["en", "zh-cn"])
 def test_downloads_parse_and_match_the_data(site: Path, folder: str) -> None:
-    facts = load_facts(REPO / "docs" / "figures.yaml")
+    facts = load_figures(REPO / "docs" / "figures.yaml")
     entry = next(e for e in manifest(site)["languages"] if e["html"].startswith(folder + "/"))
     csv_path, json_path = sorted(site / p for p in entry["data"])
     raw = csv_path.read_bytes()

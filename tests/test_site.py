@@ -12,9 +12,9 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from szpub.project import Project
-from szpub.search import SearchChineseStemmed, needs_stemmer_fix
-from szpub.siteroot import page_alternates, write_root
+from szpub.build.siteroot import page_alternates, write_root
+from szpub.core.project import Project
+from szpub.sphinx_ext.search import SearchChineseStemmed, needs_stemmer_fix
 
 ROOTS = Path(__file__).resolve().parent / "roots"
 BASE = "https://news.example/releases/site/"

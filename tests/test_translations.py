@@ -15,8 +15,8 @@ from babel.messages.mofile import write_mo
 from sphinx.util.console import strip_escape_sequences
 
 from conftest import REPO, copy_publication, run_szpub
-from szpub.pofiles import read_catalog
-from szpub.translations import raw_html
+from szpub.catalogs.pofiles import read_catalog
+from szpub.sphinx_ext.guard import raw_html
 
 if TYPE_CHECKING:
     from sphinx.testing.util import SphinxTestApp

@@ -15,6 +15,6 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    from szpub.extension import setup as setup_extension
+    from szpub.sphinx_ext import setup as setup_extension
 
     return setup_extension(app)

@@ -7,12 +7,12 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from szpub.facts import Fact
-from szpub.ingest_release import Paragraph, fold
+from szpub.core.figures import Figure
+from szpub.ingest.release import Paragraph, fold
 
 
 @dataclass(frozen=True)
-class Figure(Fact):
+class FoundFigure(Figure):
     """A figure found in a paragraph: the data file's fields and the span of text the role replaces."""
 
     paragraph: int = 0
@@ -65,7 +65,7 @@ class _Found:
     words: bool = False
 
 
-def find_figures(paragraph: Paragraph, section: str, updated: dt.datetime, taken: set[str]) -> list[Figure]:
+def find_figures(paragraph: Paragraph, section: str, updated: dt.datetime, taken: set[str]) -> list[FoundFigure]:
     """The figures of a paragraph, in order, with drafted ids, units, qualifiers, periods and labels."""
     text = paragraph.text
     found = sorted(_numbers(text) + _number_words(text), key=lambda f: f.start)
@@ -192,14 +192,14 @@ def _period(sentence: str, updated: dt.datetime, previous: str) -> str:
 def _figure(
     text: str, item: _Found, clause: tuple[int, int], section: str, period: str, trailing: str,
     paragraph: Paragraph, taken: set[str], *, after_figure: bool,
-) -> Figure:
+) -> FoundFigure:
     qualifier_match = _QUALIFIER_BEFORE.search(text[clause[0]: item.start])
     qualifier = qualifier_match["qualifier"].lower() if qualifier_match else trailing
     before_end = clause[0] + qualifier_match.start() if qualifier_match else item.start
     label = _label(text[clause[0]: before_end], text[item.end: clause[1]], item.kind, after_figure=after_figure)
     phrase = _noun_phrase(text[item.end:]) if item.kind in ("count", "decimal") else ""
     figure_id = _unique_id(phrase or label, section, taken, last=bool(phrase))
-    return Figure(
+    return FoundFigure(
         id=figure_id, value=item.value, kind=item.kind, period=period, section=section, label=label,
         unit=item.unit, qualifier=qualifier, words=item.words,
         paragraph=paragraph.number, start=item.start, end=item.end, text=text[item.start: item.end],
@@ -234,7 +234,7 @@ def _label(before: str, after: str, kind: str, *, after_figure: bool = False) ->
     label = re.sub(r"\s+", " ", _TIME_PHRASES.sub("", label)).strip(" ,;:-")
     label = re.sub(r"\s*\d[\d,.]*%?", "", label).strip()  # never a bare figure in reader text
     label = re.sub(r"(?:\s+(?:of|by|to|at|in|from|and|with|on))+$", "", label)
-    return (label[:1].upper() + label[1:]) if label else "Figure"
+    return (label[:1].upper() + label[1:]) if label else "FoundFigure"
 
 
 def _clause_tail(text: str) -> str:

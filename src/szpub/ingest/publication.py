@@ -14,11 +14,12 @@ from pathlib import Path
 
 import yaml
 
-from szpub import l10n
-from szpub.facts import FactsError, load_facts
-from szpub.ingest_figures import Figure, find_figures
-from szpub.ingest_release import IngestError, Paragraph, Release, fold, read_release
-from szpub.ingest_sections import SectionMap, load_sections
+from szpub.core import l10n
+from szpub.core.errors import SzpubError
+from szpub.core.figures import FiguresError, load_figures
+from szpub.ingest.figures import FoundFigure, find_figures
+from szpub.ingest.release import IngestError, Paragraph, Release, fold, read_release
+from szpub.ingest.sections import SectionMap, load_sections
 
 DEFAULT_LANGUAGES = ("zh_CN",)
 SOURCE_LANGUAGE = "en"
@@ -45,11 +46,11 @@ class Plan:
     release: Release
     sections: SectionMap
     placements: tuple[Placement, ...]
-    figures: tuple[Figure, ...]
+    figures: tuple[FoundFigure, ...]
     languages: tuple[str, ...] = DEFAULT_LANGUAGES
 
     @property
-    def facts(self) -> list[Figure]:
+    def facts(self) -> list[FoundFigure]:
         """The figures of the data file: one per id (a title may cite a figure of the prose)."""
         in_prose = {figure.id for figure in self.figures if figure.paragraph}
         return [figure for figure in self.figures if figure.paragraph or figure.id not in in_prose]
@@ -79,7 +80,7 @@ def assign_sections(paragraphs: tuple[Paragraph, ...], sections: SectionMap) -> 
 def plan_release(release: Release, sections: SectionMap, languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> Plan:
     """Sections and figures of a release."""
     placements = assign_sections(release.paragraphs, sections)
-    figures: list[Figure] = []
+    figures: list[FoundFigure] = []
     taken: set[str] = set()
     for placement in placements:
         for figure in find_figures(placement.paragraph, placement.section, release.updated, taken):
@@ -88,7 +89,7 @@ def plan_release(release: Release, sections: SectionMap, languages: tuple[str, .
     return Plan(release, sections, tuple(placements), (*_title_figures(release, figures, taken), *figures), languages)
 
 
-def _title_figures(release: Release, figures: list[Figure], taken: set[str]) -> list[Figure]:
+def _title_figures(release: Release, figures: list[FoundFigure], taken: set[str]) -> list[FoundFigure]:
     """A figure of the title cites the same figure of the prose ("grows 5.9%" … "grew 5.9%"), else its own."""
     cited = []
     for figure in find_figures(release.heading, INDEX, release.updated, taken):
@@ -108,7 +109,7 @@ def prepare(release_path: Path, sections_path: Path | None = None, languages: li
             raise IngestError(f"--lang: {language!r} is the source language; name the target languages")
         try:
             l10n.parse_locale(language)
-        except ValueError as err:
+        except SzpubError as err:
             raise IngestError(f"--lang: {err}") from None
     return plan_release(release, sections, targets)
 
@@ -166,7 +167,7 @@ def render_publication(plan: Plan) -> dict[str, str]:
     return files
 
 
-def _cite(text: str, figures: tuple[Figure, ...], paragraph: int) -> str:
+def _cite(text: str, figures: tuple[FoundFigure, ...], paragraph: int) -> str:
     """The paragraph as MyST: each figure replaced by its role, the rest escaped."""
     parts, position = [], 0
     for figure in (f for f in figures if f.paragraph == paragraph):
@@ -311,16 +312,16 @@ def _umask() -> int:
 
 def _check_figures(path: Path, plan: Plan) -> None:
     try:
-        load_facts(path)
-    except FactsError as err:  # a drafting bug, not the user's: say so plainly
+        load_figures(path)
+    except FiguresError as err:  # a drafting bug, not the user's: say so plainly
         raise IngestError(f"{plan.release.path}: the drafted figures file is not valid: {err}") from None
 
 
 def write_catalogs(root: Path, plan: Plan) -> tuple[str, ...]:
     """Untranslated catalogs for every target language, written as ``szpub update`` writes them."""
-    from szpub.catalogs import UpdateError, update_catalogs
-    from szpub.pofiles import CatalogError
-    from szpub.project import ProjectError, find_project
+    from szpub.catalogs.pofiles import CatalogError
+    from szpub.catalogs.update import UpdateError, update_catalogs
+    from szpub.core.project import ProjectError, find_project
 
     try:
         result = update_catalogs(find_project(root), list(plan.languages))

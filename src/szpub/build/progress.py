@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, TextIO
 if TYPE_CHECKING:
     from types import TracebackType
 
-    from szpub.build import BuildTarget, TargetEvent
+    from szpub.build.targets import BuildTarget, TargetEvent
 
 _CLEAR_LINE = "\x1b[2K"
 _UP = "\x1b[{}A"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 import json
 
+from szpub.core.errors import SzpubError
+
 
 def add_to_list(text: str, name: str, value: str, default: list[str]) -> str:
     """conf.py's text with ``value`` appended to the list ``name = [...]`` (added if missing).
@@ -15,7 +17,7 @@ def add_to_list(text: str, name: str, value: str, default: list[str]) -> str:
     try:
         module = ast.parse(text)
     except SyntaxError as err:
-        raise ValueError(f"conf.py:{err.lineno}: not valid Python: {err.msg}") from None
+        raise SzpubError(f"not valid Python: {err.msg}", "conf.py", err.lineno) from None
     assignments = [
         node for node in module.body
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
@@ -26,7 +28,7 @@ def add_to_list(text: str, name: str, value: str, default: list[str]) -> str:
     if not isinstance(node, ast.List) or not all(
         isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts
     ):
-        raise ValueError(f"conf.py:{node.lineno}: {name} is not a plain list of strings; add {value!r} to it by hand")
+        raise SzpubError(f"{name} is not a plain list of strings; add {value!r} to it by hand", "conf.py", node.lineno)
     values = [e.value for e in node.elts]  # type: ignore[attr-defined]
     if value in values:
         return text

@@ -9,6 +9,8 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
 from babel.numbers import format_compact_decimal, format_decimal, format_percent
 
+from szpub.core.errors import SzpubError
+
 # Numbers the release writes as words, in the languages whose newsrooms do the same; the others
 # (Chinese among them: GB/T 15835 writes statistical counts in Arabic numerals) use digits.
 _NUMBER_WORDS = {
@@ -31,7 +33,7 @@ def parse_locale(language: str) -> Locale:
     try:
         return Locale.parse(language)
     except (UnknownLocaleError, ValueError) as err:
-        raise ValueError(f"unknown language {language!r}: {err}") from None
+        raise SzpubError(f"unknown language {language!r}: {err}") from None
 
 
 def self_name(language: str) -> str:

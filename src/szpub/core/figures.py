@@ -8,7 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from szpub import l10n
+from szpub.core import l10n
+from szpub.core.errors import SzpubError
 
 KINDS = ("count", "decimal", "percent", "amount")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -29,12 +30,12 @@ _FIELDS: dict[str, tuple[bool, tuple[type, ...]]] = {
 _TRAILING_QUALIFIER = re.compile(r"^(an? |record)")
 
 
-class FactsError(ValueError):
+class FiguresError(SzpubError):
     """A data file that cannot be used; the message names file, line and field."""
 
 
 @dataclass(frozen=True)
-class Fact:
+class Figure:
     """One figure of the release."""
 
     id: str
@@ -64,23 +65,23 @@ class Fact:
         return f"{self.qualifier} {text}"
 
 
-def load_facts(path: Path) -> dict[str, Fact]:
-    """Every figure of the data file by id; FactsError naming file:line on bad data."""
+def load_figures(path: Path) -> dict[str, Figure]:
+    """Every figure of the data file by id; FiguresError naming file:line on bad data."""
     try:
         root = yaml.compose(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 1 if mark else 1
-        raise FactsError(f"{path}:{line}: not valid YAML: {getattr(err, 'problem', err)}") from None
+        raise FiguresError(f"{path}:{line}: not valid YAML: {getattr(err, 'problem', err)}") from None
     except OSError as err:
-        raise FactsError(f"{path}: cannot read: {err.strerror}") from None
+        raise FiguresError(f"{path}: cannot read: {err.strerror}") from None
     entries = _figure_nodes(path, root)
-    facts: dict[str, Fact] = {}
+    facts: dict[str, Figure] = {}
     for node in entries:
         fact = _parse_fact(path, node)
         if fact.id in facts:
             first = facts[fact.id].line
-            raise FactsError(f"{path}:{fact.line}: figure {fact.id!r}: duplicate id (first at line {first})")
+            raise FiguresError(f"{path}:{fact.line}: figure {fact.id!r}: duplicate id (first at line {first})")
         facts[fact.id] = fact
     return facts
 
@@ -90,14 +91,14 @@ def _figure_nodes(path: Path, root: yaml.Node | None) -> list[yaml.MappingNode]:
     if isinstance(root, yaml.MappingNode):
         figures = next((v for k, v in root.value if k.value == "figures"), None)
     if not isinstance(figures, yaml.SequenceNode) or not figures.value:
-        raise FactsError(f"{path}:1: expected a non-empty list under 'figures:'")
+        raise FiguresError(f"{path}:1: expected a non-empty list under 'figures:'")
     for node in figures.value:
         if not isinstance(node, yaml.MappingNode):
-            raise FactsError(f"{path}:{node.start_mark.line + 1}: each figure must be a mapping of fields")
+            raise FiguresError(f"{path}:{node.start_mark.line + 1}: each figure must be a mapping of fields")
     return figures.value
 
 
-def _parse_fact(path: Path, node: yaml.MappingNode) -> Fact:
+def _parse_fact(path: Path, node: yaml.MappingNode) -> Figure:
     line = node.start_mark.line + 1
     raw = yaml.safe_load(yaml.serialize(node))
     name = raw.get("id") if isinstance(raw.get("id"), str) else f"at line {line}"
@@ -105,22 +106,22 @@ def _parse_fact(path: Path, node: yaml.MappingNode) -> Fact:
     lines = {key.value: key.start_mark.line + 1 for key, _ in node.value}
     for key, value in raw.items():
         if key not in _FIELDS:
-            raise FactsError(f"{path}:{lines[key]}: figure {name!r}: unknown field {key!r}")
+            raise FiguresError(f"{path}:{lines[key]}: figure {name!r}: unknown field {key!r}")
         types = _FIELDS[key][1]
         if not isinstance(value, types) or (bool not in types and isinstance(value, bool)):
             expected = " or ".join(t.__name__ for t in types)
-            raise FactsError(
+            raise FiguresError(
                 f"{path}:{lines[key]}: figure {name!r}: field {key!r} must be {expected}, "
                 f"not {type(value).__name__} ({value!r})"
             )
     for key, (required, _types) in _FIELDS.items():
         if required and key not in raw:
-            raise FactsError(f"{where}: missing field {key!r}")
+            raise FiguresError(f"{where}: missing field {key!r}")
     if not _ID.match(raw["id"]):
-        raise FactsError(f"{where}: id must be lowercase letters, digits and '_'")
+        raise FiguresError(f"{where}: id must be lowercase letters, digits and '_'")
     if raw["kind"] not in KINDS:
         kinds = ", ".join(KINDS)
-        raise FactsError(f"{path}:{lines['kind']}: figure {name!r}: unknown kind {raw['kind']!r} (one of {kinds})")
+        raise FiguresError(f"{path}:{lines['kind']}: figure {name!r}: unknown kind {raw['kind']!r} (one of {kinds})")
     if not _PERIOD.match(raw["period"]):
-        raise FactsError(f"{path}:{lines['period']}: figure {name!r}: period must be YYYY or YYYY-MM")
-    return Fact(**raw, line=line)
+        raise FiguresError(f"{path}:{lines['period']}: figure {name!r}: period must be YYYY or YYYY-MM")
+    return Figure(**raw, line=line)

@@ -18,9 +18,10 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.util.i18n import docname_to_domain
 
-from szpub import l10n
-from szpub.chart import Bar, bar_chart_latex, bar_chart_svg
-from szpub.facts import Fact, FactsError, load_facts
+from szpub.core import l10n
+from szpub.core.figures import Figure, FiguresError, load_figures
+from szpub.core.markup import ROLE
+from szpub.sphinx_ext.chart import Bar, bar_chart_latex, bar_chart_svg
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -32,14 +33,13 @@ logger = logging.getLogger(__name__)
 # The appendix's column headings: reader text, extracted into appendix.po like the rest.
 _HEADINGS = ("Figure", "Value", "Period", "Cited in")
 _DOWNLOADS = "Download the figures: {figures-download}`csv` · {figures-download}`json`"  # see downloads.py
-_ROLE = re.compile(r"\{fact-value\}`([^`]+)`")
 
 
 def figures_path(config: Config, srcdir: str | Path) -> Path:
     return Path(srcdir, config.szpub_figures)
 
 
-def facts_of(env: BuildEnvironment) -> dict[str, Fact]:
+def figures_of(env: BuildEnvironment) -> dict[str, Figure]:
     """The figures loaded when the build started (see on_builder_inited)."""
     return env.szpub_facts  # type: ignore[attr-defined]
 
@@ -62,7 +62,7 @@ class FactRole(SphinxRole):
 
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
         fact_id = self.text.strip()
-        fact = facts_of(self.env).get(fact_id)
+        fact = figures_of(self.env).get(fact_id)
         if fact is None:
             logger.warning(
                 "unknown figure %r: add it to the figures file or fix the id",
@@ -106,7 +106,7 @@ class FiguresAppendixDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         table = [list(_HEADINGS)]
-        for fact in facts_of(self.env).values():
+        for fact in figures_of(self.env).values():
             table.append(
                 [_cell(fact.label), fact.phrase(), f"{{period}}`{fact.period}`", f"{{fact-citations}}`{fact.id}`"]
             )
@@ -140,7 +140,7 @@ class FiguresChartDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         section = self.arguments[0]
-        if not any(fact.section == section for fact in facts_of(self.env).values()):
+        if not any(fact.section == section for fact in figures_of(self.env).values()):
             logger.warning(
                 "no figure belongs to section %r", section, type="szpub", subtype="chart", location=self.get_location()
             )
@@ -149,16 +149,16 @@ class FiguresChartDirective(SphinxDirective):
 
 
 @dataclass(frozen=True)
-class LocalizedFact:
+class LocalizedFigure:
     """A figure as readers of one language see it."""
 
-    fact: Fact
+    fact: Figure
     label: str
     text: str  # value with qualifier and unit, e.g. "15%以上"
     period: str
 
 
-def localized_facts(app: Sphinx) -> list[LocalizedFact]:
+def localized_figures(app: Sphinx) -> list[LocalizedFigure]:
     """Every figure with its label and phrase from the appendix catalog of the build's language."""
     language = app.config.language
     docname = getattr(app.env, "szpub_appendix_docname", "appendix")
@@ -167,14 +167,18 @@ def localized_facts(app: Sphinx) -> list[LocalizedFact]:
         language,
         docname_to_domain(docname, app.config.gettext_compact),
     )
-    facts = facts_of(app.env)
+    facts = figures_of(app.env)
 
     def render(phrase: str) -> str:
-        text = _ROLE.sub(lambda m: facts[m.group(1)].format(language) if m.group(1) in facts else m.group(0), phrase)
+        def value(match: re.Match[str]) -> str:
+            figure = facts.get(match["target"].strip()) if match["name"] == "fact-value" else None
+            return figure.format(language) if figure else match.group(0)
+
+        text = ROLE.sub(value, phrase)
         return text.replace("\\|", "|")
 
     return [
-        LocalizedFact(
+        LocalizedFigure(
             fact,
             translator.gettext(_cell(fact.label)).replace("\\|", "|"),
             render(translator.gettext(fact.phrase())),
@@ -188,7 +192,7 @@ def _chart_bars(app: Sphinx, section: str) -> list[Bar]:
     def typeset(text: str) -> str:  # the same quotes as the page's text, which docutils "educates"
         return educate_quotes(text, language=app.config.language) if app.config.smartquotes else text
 
-    rows = [row for row in localized_facts(app) if row.fact.section == section]
+    rows = [row for row in localized_figures(app) if row.fact.section == section]
     return [Bar(typeset(row.label), float(row.fact.value), typeset(row.text)) for row in rows]
 
 
@@ -246,8 +250,8 @@ class ResolveCitations(SphinxPostTransform):
 
 def on_builder_inited(app: Sphinx) -> None:
     try:
-        facts = load_facts(figures_path(app.config, app.srcdir))
-    except FactsError as err:
+        facts = load_figures(figures_path(app.config, app.srcdir))
+    except FiguresError as err:
         raise ExtensionError(str(err)) from None
     # a changed figure changes every page that cites it: re-read them (see on_env_get_outdated)
     app.env.szpub_changed_facts = {  # type: ignore[attr-defined]
@@ -281,7 +285,7 @@ def on_env_merge_info(app: Sphinx, env: BuildEnvironment, docnames: set[str], ot
 
 def on_env_check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
     cited = set().union(*_citations(env).values())
-    for fact in facts_of(env).values():
+    for fact in figures_of(env).values():
         if fact.id not in cited:
             logger.warning(
                 "figure %r is never cited in the prose",

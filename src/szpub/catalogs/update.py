@@ -15,18 +15,18 @@ from typing import Any
 from babel import Locale
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract
-from sphinx.config import eval_config_file
-from sphinx.util.tags import Tags
 
-from szpub import l10n
-from szpub.conffile import add_to_list
-from szpub.pofiles import read_catalog, render_catalog, write_catalog
-from szpub.project import Project
-from szpub.publication import publication_messages
+from szpub.catalogs.pofiles import read_catalog, render_catalog, write_catalog
+from szpub.core import l10n
+from szpub.core.conffile import add_to_list
+from szpub.core.errors import SzpubError
+from szpub.core.markup import CJK, ROLE
+from szpub.core.project import Project
+from szpub.core.release import CATALOG as PUBLICATION
+from szpub.core.release import publication_messages
 
-PUBLICATION = "publication"  # conf.py's szpub_release: title, source, portal, subject
 INTERFACE = "sphinx"  # the theme's words; Sphinx reads this domain ahead of its own catalogs
-PACKAGE = Path(__file__).parent
+PACKAGE = Path(__file__).parent.parent  # szpub: the theme and the Python code whose _() calls are extracted
 # Sphinx's own words that the published pages show; the theme's _() calls are extracted from the templates.
 SPHINX_MESSAGES = (
     "Please activate JavaScript to enable the search\n    functionality.",  # as basic/search.html writes it
@@ -48,7 +48,7 @@ SIMILARITY = 0.6
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
-class UpdateError(Exception):
+class UpdateError(SzpubError):
     """Messages could not be extracted; the message carries Sphinx's output."""
 
 
@@ -72,21 +72,13 @@ class UpdateResult:
         return sum(1 for catalog in self.catalogs if catalog.status == status)
 
 
-def conf_values(project: Project) -> dict[str, Any]:
-    """conf.py's settings (the one source of the languages, the release and the figures file)."""
-    return eval_config_file(project.root / "conf.py", Tags())
-
-
 def catalog_dir(project: Project, language: str) -> Path:
-    return project.locales / language / "LC_MESSAGES"
+    return project.catalog_dir(language)
 
 
 def relative(project: Project, path: Path) -> str:
     """A path as users see it in messages: relative to the publication."""
-    try:
-        return path.relative_to(project.root).as_posix()
-    except ValueError:
-        return str(path)
+    return project.relative(path)
 
 
 def is_document_catalog(name: str) -> bool:
@@ -98,10 +90,9 @@ def is_document_catalog(name: str) -> bool:
 
 def templates(project: Project) -> dict[str, Catalog]:
     """Every catalog's messages in the source language, by catalog name."""
-    conf = conf_values(project)
-    found = _document_templates(project, conf.get("szpub_source_only") or [])
+    found = _document_templates(project, list(project.source_only))
     found[PUBLICATION] = _catalog_of(
-        (message, [("conf.py", None)]) for message in publication_messages(conf.get("szpub_release") or {})
+        (message, [("conf.py", None)]) for message in publication_messages(project.release)
     )
     found[INTERFACE] = _catalog_of(_interface_messages())
     return found
@@ -147,8 +138,8 @@ def _source_path(project: Project, out: Path, path: str) -> str:
 
 def _interface_messages() -> list[tuple[str, list[tuple[str, int | None]]]]:
     found: list[tuple[str, list[tuple[str, int | None]]]] = []
-    sources = [(path, "jinja2.ext:babel_extract") for path in sorted((PACKAGE / "theme").rglob("*.html"))]
-    sources += [(path, "python") for path in sorted(PACKAGE.glob("*.py"))]
+    sources = [(path, "jinja2.ext:babel_extract") for path in sorted((PACKAGE / "sphinx_ext" / "theme").rglob("*.html"))]
+    sources += [(path, "python") for path in sorted(PACKAGE.rglob("*.py"))]
     for path, method in sources:
         where = path.relative_to(PACKAGE.parent).as_posix()
         with path.open("rb") as file:
@@ -346,8 +337,6 @@ def read_language(project: Project, language: str) -> dict[str, Catalog]:
 # -- statistics ---------------------------------------------------------------------------------------------
 
 _WORD = re.compile(r"\w+")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
-_ROLE = re.compile(r"\{[\w:-]+\}`[^`]*`")
 
 
 @dataclass
@@ -382,9 +371,9 @@ class CatalogStat:
 
 def count_words(text: str) -> int:
     """Words of a message; each figure (role) is one word, each CJK character is one."""
-    text = _ROLE.sub(" x ", text)
-    cjk = len(_CJK.findall(text))
-    return cjk + len(_WORD.findall(_CJK.sub(" ", text)))
+    text = ROLE.sub(" x ", text)
+    cjk = len(CJK.findall(text))
+    return cjk + len(_WORD.findall(CJK.sub(" ", text)))
 
 
 def uses_characters(language: str) -> bool:
@@ -440,7 +429,7 @@ def add_language(project: Project, language: str) -> AddLanguageResult:
     """Creates the language's catalogs (untranslated) and adds it to conf.py's ``szpub_languages``."""
     code = normalize_language(language)
     if code == project.source_language:
-        raise ValueError(f"{code} is the source language; it needs no catalogs")
+        raise SzpubError(f"{code} is the source language; it needs no catalogs")
     conf = project.root / "conf.py"
     text = conf.read_text(encoding="utf-8")
     new_text = add_to_list(text, "szpub_languages", code, default=list(project.languages))  # ValueError before writing

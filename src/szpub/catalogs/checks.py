@@ -16,18 +16,16 @@ from typing import Any
 
 from babel.messages.catalog import Catalog
 
-from szpub.catalogs import catalog_dir, conf_values, is_document_catalog, relative, uses_characters
-from szpub.facts import Fact, FactsError, load_facts
-from szpub.pofiles import CatalogError, read_catalog, shorten
-from szpub.project import Project
-from szpub.translations import raw_html
+from szpub.catalogs.pofiles import CatalogError, read_catalog
+from szpub.catalogs.update import catalog_dir, is_document_catalog, relative, uses_characters
+from szpub.core.figures import Figure, FiguresError, load_figures
+from szpub.core.markup import CJK_RANGE, FIGURE_ROLES, ROLE, raw_html, shorten
+from szpub.core.project import Project
 
 _ESCAPED_NEWLINE = "\\n"  # a finding stays on one line
 
 GLOSSARY = "glossary.csv"  # in locales/: one column per language, accepted forms separated by " | "
-FACT_ROLES = ("fact", "fact-value", "fact-citations")
-_CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_HALF_WIDTH = re.compile(rf"(?<=[{_CJK}])\s?[,.;:!?()]\s?(?=[{_CJK}])")
+_HALF_WIDTH = re.compile(rf"(?<=[{CJK_RANGE}])\s?[,.;:!?()]\s?(?=[{CJK_RANGE}])")
 _URL = re.compile(r"https?://[^\s)>\]]+")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 # Markup characters that survive rendering only when the markup failed (CommonMark next to CJK punctuation).
@@ -80,7 +78,7 @@ class Term:
 class Context:
     language: str
     document: bool  # a MyST document catalog, as opposed to publication.po / sphinx.po
-    facts: dict[str, Fact] | None = None
+    facts: dict[str, Figure] | None = None
     glossary: list[Term] = field(default_factory=list)
 
 
@@ -150,7 +148,7 @@ def check_facts(msgid: str, msgstr: str, context: Context) -> list[str]:
     problems = []
     for role in markup(msgstr).roles:
         name, _, fact_id = role[1:-1].partition("}`")
-        if name in FACT_ROLES and fact_id.strip() not in context.facts:
+        if name in FIGURE_ROLES and fact_id.strip() not in context.facts:
             problems.append(f"unknown figure {fact_id!r} in {role}: use an id of the figures file")
     return problems
 
@@ -227,7 +225,7 @@ def check_punctuation(msgid: str, msgstr: str, context: Context) -> list[str]:
 
 
 def _without_markup(text: str) -> str:
-    text = re.sub(r"\{[\w:-]+\}`[^`]*`|`[^`]*`", " ", text)
+    text = re.sub(r"`[^`]*`", " ", ROLE.sub(" ", text))
     return _URL.sub(" ", text)
 
 
@@ -297,11 +295,11 @@ def load_glossary(path: Path) -> list[Term]:
     return terms
 
 
-def _facts(project: Project, findings: list[Finding]) -> dict[str, Fact] | None:
-    path = project.docs / (conf_values(project).get("szpub_figures") or "figures.yaml")
+def _facts(project: Project, findings: list[Finding]) -> dict[str, Figure] | None:
+    path = project.figures
     try:
-        return load_facts(path)
-    except FactsError as err:
+        return load_figures(path)
+    except FiguresError as err:
         findings.append(Finding(relative(project, path), 1, "facts", str(err)))
         return None
 

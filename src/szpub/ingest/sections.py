@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from szpub.ingest_release import IngestError, fold
+from szpub.ingest.release import IngestError, fold
 
 DEFAULT_SECTIONS = Path(__file__).with_name("sections.yaml")
 RESERVED = ("index", "appendix")  # the pages every publication has

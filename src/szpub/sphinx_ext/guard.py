@@ -23,8 +23,9 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.nodes import extract_messages
 
-from szpub import l10n
-from szpub.pofiles import CatalogError, read_catalog, shorten
+from szpub.catalogs.pofiles import CatalogError, read_catalog
+from szpub.core import l10n
+from szpub.core.markup import raw_html, shorten
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -33,16 +34,6 @@ if TYPE_CHECKING:
 _ = get_translation("sphinx")
 logger = logging.getLogger(__name__)
 _SPACE = " "  # a message stays on one line
-
-# Anything an HTML parser (and CommonMark's raw HTML rule) reads as markup: tags, comments, declarations,
-# processing instructions. Autolinks (<https://...>) are not: their name is followed by ':'.
-_HTML = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*(?=[\s/>])|/\s*[A-Za-z]|!|\?)[^>]{0,200}>?", re.DOTALL)
-
-
-def raw_html(msgid: str, msgstr: str) -> list[str]:
-    """The HTML snippets of ``msgstr`` that its msgid does not contain verbatim."""
-    return [snippet for snippet in _HTML.findall(msgstr) if snippet not in msgid]
-
 
 def injections(folder: Path, shown: Path, *, allow_fuzzy: bool = False) -> list[Injection]:
     """Every published msgstr of the folder's catalogs carrying raw HTML (or a catalog that cannot be read)."""

@@ -9,34 +9,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 
-from szpub import l10n
-from szpub.publication import translate
+from szpub.core import l10n
+from szpub.core.release import translate
+from szpub.core.urls import ROOT_DOC, normalize_base_url, page_alternates
 
 if TYPE_CHECKING:
-    from szpub.project import Project
+    from szpub.core.project import Project
 
-ROOT_DOC = "index"
-SCRIPT = Path(__file__).parent / "theme" / "szpub" / "static" / "szpub.js"
+SCRIPT = Path(__file__).parent.parent / "sphinx_ext" / "theme" / "szpub" / "static" / "szpub.js"
 # pages that are tools, not content: never in the sitemap
 _NOT_CONTENT = {"search", "genindex", "py-modindex"}
 _SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 _XHTML_NS = "http://www.w3.org/1999/xhtml"
-
-
-def page_alternates(pagename: str, languages: list[str] | tuple[str, ...], base: str) -> list[tuple[str, str]]:
-    """``(hreflang, url)`` for a page in every language, then ``x-default``.
-
-    ``base`` is the site root: an absolute URL ending in ``/`` or a relative path such as ``../``.
-    x-default is the language-choosing root for the root document, else the source (first) language.
-    """
-    links = [(l10n.bcp47(lang), f"{base}{l10n.folder_name(lang)}/{pagename}.html") for lang in languages]
-    root = base if "://" in base else f"{base}index.html"
-    return [*links, ("x-default", root if pagename == ROOT_DOC else links[0][1])]
-
-
-def normalize_base_url(base_url: str) -> str:
-    """The configured base URL with exactly one trailing slash ('' when unset)."""
-    return base_url.rstrip("/") + "/" if base_url.strip() else ""
 
 
 @dataclass

@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from szpub import catalogs, checks
-from szpub.pofiles import CatalogError
-from szpub.project import Project, find_project
+from szpub.catalogs import checks
+from szpub.catalogs import update as catalogs
+from szpub.core.errors import SzpubError
+from szpub.core.project import Project, find_project
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -26,7 +27,7 @@ def _languages(project: Project, chosen: list[str] | None) -> list[str]:
         return list(project.target_languages)
     unknown = [lang for lang in chosen if lang not in project.target_languages]
     if unknown:
-        raise ValueError(
+        raise SzpubError(
             f"not a target language: {', '.join(unknown)} (configured: {', '.join(project.target_languages)})"
         )
     return chosen
@@ -52,7 +53,7 @@ def _update(args: argparse.Namespace) -> int:
     project = find_project(Path.cwd())
     try:
         result = catalogs.update_catalogs(project, _languages(project, args.lang))
-    except (CatalogError, catalogs.UpdateError, ValueError) as err:
+    except SzpubError as err:
         return _fail(f"{err}\nno catalog was changed")
     for item in result.catalogs:
         if item.status != "unchanged":
@@ -66,10 +67,7 @@ def _update(args: argparse.Namespace) -> int:
 
 def _stat(args: argparse.Namespace) -> int:
     project = find_project(Path.cwd())
-    try:
-        stats = catalogs.stat_catalogs(project, _languages(project, args.lang))
-    except (CatalogError, ValueError) as err:
-        return _fail(str(err))
+    stats = catalogs.stat_catalogs(project, _languages(project, args.lang))
     totals: dict[str, catalogs.CatalogStat] = {}
     for stat in stats:
         unit = "characters" if catalogs.uses_characters(stat.language) else "words"
@@ -119,10 +117,7 @@ def _stat_table(rows: list[catalogs.CatalogStat]) -> str:
 
 def _check(args: argparse.Namespace) -> int:
     project = find_project(Path.cwd())
-    try:
-        report = checks.run_checks(project, _languages(project, args.lang), release=not args.draft)
-    except ValueError as err:
-        return _fail(str(err))
+    report = checks.run_checks(project, _languages(project, args.lang), release=not args.draft)
     if args.json:
         data = {
             "catalogs": report.catalogs,
@@ -142,7 +137,7 @@ def _add_language(args: argparse.Namespace) -> int:
     project = find_project(Path.cwd())
     try:
         result = catalogs.add_language(project, args.language)
-    except (CatalogError, catalogs.UpdateError, ValueError) as err:
+    except SzpubError as err:
         return _fail(f"{err}\nnothing was changed")
     created = [item.path for item in result.catalogs.catalogs if item.status == "created"]
     folder = catalogs.relative(project, catalogs.catalog_dir(project, result.language))

@@ -12,8 +12,8 @@ from docutils import nodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole
 
-from szpub import l10n
-from szpub.appendix import LocalizedFact, localized_facts
+from szpub.core import l10n
+from szpub.sphinx_ext.appendix import LocalizedFigure, localized_figures
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -47,7 +47,7 @@ class DownloadRole(SphinxRole):
         return [nodes.reference(self.rawtext, suffix.upper(), refuri=uri, classes=["szpub-download"])], []
 
 
-def figures_csv(rows: list[LocalizedFact]) -> bytes:
+def figures_csv(rows: list[LocalizedFigure]) -> bytes:
     """UTF-8 with a BOM, so that spreadsheet programs read Chinese correctly."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -58,7 +58,7 @@ def figures_csv(rows: list[LocalizedFact]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def figures_json(rows: list[LocalizedFact], language: str) -> bytes:
+def figures_json(rows: list[LocalizedFigure], language: str) -> bytes:
     records = [
         {
             "id": r.fact.id,
@@ -81,7 +81,7 @@ def figures_json(rows: list[LocalizedFact], language: str) -> bytes:
 def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    rows = localized_facts(app)
+    rows = localized_figures(app)
     outdir = Path(app.outdir)
     (outdir / download_name(app.config, "csv")).write_bytes(figures_csv(rows))
     (outdir / download_name(app.config, "json")).write_bytes(figures_json(rows, app.config.language))

@@ -11,10 +11,10 @@ from babel.core import get_global
 from docutils import nodes
 from sphinx.locale import get_translation
 
-from szpub import l10n
-from szpub.project import pdf_stem
-from szpub.publication import load_release
-from szpub.siteroot import ROOT_DOC, normalize_base_url, page_alternates
+from szpub.core import l10n
+from szpub.core.project import pdf_stem
+from szpub.core.urls import ROOT_DOC, normalize_base_url, page_alternates
+from szpub.sphinx_ext.publication import load_release
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -91,7 +91,7 @@ def on_html_page_context(app: Sphinx, pagename: str, templatename: str, context:
     context["szpub_og_alternates"] = [og_locale(code) for code in published if code != current]
     if base_url:
         context["szpub_og_url"] = f"{base_url}{l10n.folder_name(current)}/{pagename}.html"
-    context["szpub_description"] = page_description(doctree, load_release(app.config).subject)
+    context["szpub_description"] = page_description(doctree, load_release(app.config, app.srcdir).subject)
     context["szpub_is_root"] = pagename == ROOT_DOC
     context["szpub_published"] = str(app.config.szpub_release.get("updated", ""))
     # docutils adds a second viewport tag to the one basic/layout.html writes
@@ -107,7 +107,7 @@ def data_downloads(app: Sphinx, to_root: str) -> list[Download]:
     figures = getattr(app.config, "szpub_figures", "")
     if not figures or not Path(app.srcdir, figures).is_file():
         return []
-    from szpub.downloads import download_name
+    from szpub.sphinx_ext.downloads import download_name
 
     labels = {"csv": _("CSV data"), "json": _("JSON data")}
     return [Download(str(label), to_root + download_name(app.config, kind), kind) for kind, label in labels.items()]

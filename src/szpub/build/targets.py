@@ -22,8 +22,11 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from szpub import l10n, latex, runner
-from szpub.project import Project, pdf_stem
+from szpub.build import pdf as latex
+from szpub.build import runner
+from szpub.core import l10n
+from szpub.core.errors import SzpubError
+from szpub.core.project import Project, pdf_stem
 
 FORMATS = ("html", "pdf")
 STATE_DIR = ".szpub"  # under _build/: one stamp per target whose last run succeeded
@@ -100,7 +103,7 @@ def plan(project: Project, languages: list[str] | None = None, formats: list[str
     chosen = [by_folder.get(l10n.folder_name(lang), lang) for lang in languages or project.languages]
     unknown = [lang for lang in chosen if lang not in project.languages]
     if unknown:
-        raise ValueError(
+        raise SzpubError(
             f"not a configured language: {', '.join(unknown)} (configured: {', '.join(project.languages)})"
         )
     return [BuildTarget(lang, fmt) for lang in chosen for fmt in (formats or FORMATS)]
@@ -176,7 +179,7 @@ def run_target(project: Project, target: BuildTarget) -> TargetResult:
 @functools.cache
 def _prefetch_publishing() -> threading.Thread:
     """Imports what publishing needs (Sphinx, through the site root) while the last targets build, not after."""
-    thread = threading.Thread(target=importlib.import_module, args=("szpub.siteroot",), name="szpub-prefetch")
+    thread = threading.Thread(target=importlib.import_module, args=("szpub.build.siteroot",), name="szpub-prefetch")
     thread.start()
     return thread
 
@@ -220,7 +223,7 @@ def _sphinx(project: Project, target: BuildTarget, builder: str) -> subprocess.C
     command = [
         sys.executable,
         "-m",
-        "szpub.runner",  # sphinx-build, with the Chinese search dictionary cached in _build/.szpub
+        "szpub.build.runner",  # sphinx-build, with the Chinese search dictionary cached in _build/.szpub
         "-b",
         builder,
         str(project.docs),
@@ -305,7 +308,7 @@ def _read_stamp(stamp: Path) -> dict[str, Any]:
 def tools_fingerprint() -> str:
     """A hash of what builds every target: Python, Sphinx and friends, szpub's own code and theme."""
     digest = hashlib.sha256(repr((sys.version, [_version(tool) for tool in _TOOLS])).encode())
-    package = Path(__file__).parent
+    package = Path(__file__).parent.parent  # the whole szpub package
     _hash_files(digest, package, [p for p in files_under(package) if p.suffix != ".pyc"])
     return digest.hexdigest()
 
@@ -426,7 +429,7 @@ def _assemble(project: Project, staging: Path) -> None:
         if entry["html"] or entry["pdf"]:
             languages.append(entry)
     (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    from szpub.siteroot import write_root
+    from szpub.build.siteroot import write_root
 
     write_root(project, staging)  # index.html choosing the reader's language, sitemap.xml
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from babel.messages.pofile import read_po
 from docutils import nodes
 from sphinx.builders.latex.constants import XELATEX_DEFAULT_FONTPKG
 from sphinx.locale import get_translation
@@ -15,8 +14,9 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.texescape import escape
 
-from szpub import l10n
-from szpub.project import pdf_stem
+from szpub.core import l10n
+from szpub.core.project import pdf_stem
+from szpub.core.release import SOURCE_LINE, translate
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 _ = get_translation("sphinx")
 
-CATALOG = "publication"
 _CJK_FONTS = r"""
 \setCJKmainfont{Noto Serif CJK SC}
 \setCJKsansfont{Noto Sans CJK SC}
@@ -54,41 +53,12 @@ class Release:
         return " · ".join(filter(None, [self.source_line, self.portal, self.date]))
 
 
-def locales_dir(config: Config) -> Path:
-    """The publication's catalogs folder: ``locales/`` beside conf.py."""
-    return Path(config.locale_dirs[0]) if config.locale_dirs else Path("locales")
+def locales_dir(config: Config, srcdir: str | Path) -> Path:
+    """The publication's catalogs folder: the first of ``locale_dirs``, resolved against the sources as Sphinx does."""
+    return Path(srcdir, config.locale_dirs[0] if config.locale_dirs else "locales")
 
 
-def publication_messages(release: dict[str, str]) -> list[str]:
-    """The msgids of the publication catalog, in a stable order."""
-    fields = [release[name] for name in ("title", "source", "portal", "subject")]
-    return [*fields, "Source: %(source)s"]
-
-
-def translate(language: str, message: str, locales: Path) -> str:
-    """``message`` from the language's publication catalog; itself when untranslated or fuzzy."""
-    catalog = _publication_catalog(locales, language)
-    entry = catalog.get(message) if catalog else None
-    if entry is None or not entry.string or entry.fuzzy:
-        return message
-    return str(entry.string)
-
-
-_catalogs: dict[tuple[Path, str], Any] = {}
-
-
-def _publication_catalog(locales: Path, language: str) -> Any:
-    key = (locales, language)
-    if key not in _catalogs:
-        po = locales / language / "LC_MESSAGES" / f"{CATALOG}.po"
-        _catalogs[key] = None
-        if po.is_file():
-            with po.open("rb") as file:
-                _catalogs[key] = read_po(file, locale=language)
-    return _catalogs[key]
-
-
-def load_release(config: Config) -> Release:
+def load_release(config: Config, srcdir: str | Path) -> Release:
     """The configured release (``szpub_release``) translated into the build's language."""
     raw = config.szpub_release
     missing = [name for name in _REQUIRED_FIELDS if not raw.get(name)]
@@ -98,11 +68,11 @@ def load_release(config: Config) -> Release:
         updated = dt.datetime.fromisoformat(raw["updated"])
     except (TypeError, ValueError):
         raise ValueError(f"szpub_release['updated'] is not an ISO date and time: {raw['updated']!r}") from None
-    locales = locales_dir(config)
+    locales = locales_dir(config, srcdir)
     language = config.language
     texts = {name: raw.get(name) or "" for name in ("title", "source", "portal", "subject")}
     fields = {name: translate(language, text, locales) if text else "" for name, text in texts.items()}
-    source_line = translate(language, "Source: %(source)s", locales) % {"source": fields["source"]}
+    source_line = translate(language, SOURCE_LINE, locales) % {"source": fields["source"]}
     return Release(**fields, source_line=source_line, updated=updated, language=language)
 
 
@@ -110,19 +80,19 @@ class BylineDirective(SphinxDirective):
     """``{byline}``: source, portal and release date, in the build's language."""
 
     def run(self) -> list[nodes.Node]:
-        release = load_release(self.config)
+        release = load_release(self.config, self.env.srcdir)
         # translated through the publication catalog, not the page's
         return [nodes.paragraph("", release.byline(), classes=["szpub-byline"], translatable=False)]
 
 
 def on_config_inited(app: Sphinx, config: Config) -> None:
     try:
-        release = load_release(config)
+        release = load_release(config, app.srcdir)
     except ValueError as err:
         logger.warning("%s; using the project's name instead", err, type="szpub", subtype="config")
         fallback = {"title": config.project, "source": config.author, "updated": "1970-01-01T00:00:00"}
         config.szpub_release = {**config.szpub_release, **fallback}
-        release = load_release(config)
+        release = load_release(config, app.srcdir)
     config.project = release.title
     config.author = release.source
     config.html_title = release.title

@@ -10,6 +10,9 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, unescape, write_po
 
+from szpub.core.errors import SzpubError
+from szpub.core.markup import shorten
+
 # The one wrapping every catalog is written with, so that files diff cleanly and update is idempotent.
 WIDTH = 76
 _KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s*(.*)$")
@@ -17,12 +20,11 @@ _QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 _STRING = re.compile(r'"(?:[^"\\]|\\["\\abfnrtv?\']|\\[0-7]{1,3}|\\x[0-9A-Fa-f]+)*"')
 
 
-class CatalogError(Exception):
+class CatalogError(SzpubError):
     """A .po file that cannot be read; ``str()`` is ``file.po:LINE: what is wrong``."""
 
     def __init__(self, path: Path | str, line: int, problem: str) -> None:
-        super().__init__(f"{path}:{line}: {problem}")
-        self.path, self.line, self.problem = str(path), line, problem
+        super().__init__(problem, path, line)
 
 
 @dataclass
@@ -90,12 +92,6 @@ def _close(shown: Path | str, entry: _Entry, seen: dict[str, int]) -> None:
     if entry.key in seen:
         raise CatalogError(shown, entry.msgid_line, f"duplicate msgid (first at line {seen[entry.key]})")
     seen.setdefault(entry.key, entry.msgid_line)
-
-
-def shorten(text: str, width: int = 40, newline: str = "\n") -> str:
-    """``text`` cut to ``width`` characters with an ellipsis, line breaks shown as ``newline``: for messages."""
-    text = text.replace("\n", newline)
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def read_catalog(path: Path, locale: str | None = None, shown: Path | str | None = None) -> Catalog:

@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 from sphinx.search.zh import SearchChinese
 from sphinx.util import logging
 
-from szpub.translations import raw_html
+from szpub.core.markup import raw_html
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

@@ -7,11 +7,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from szpub.core.errors import SzpubError
+
 # Shenzhen's releases are dated in China Standard Time.
 RELEASE_TIMEZONE = dt.timezone(dt.timedelta(hours=8))
 
 
-class IngestError(ValueError):
+class IngestError(SzpubError):
     """A release, section map or output folder that cannot be used; the message starts with FILE:LINE."""
 
 

@@ -8,18 +8,17 @@ import threading
 import time
 from pathlib import Path
 
-from szpub import __version__, build
-from szpub.catalog_commands import add_commands, preflight
-from szpub.progress import Progress
-from szpub.project import ProjectError, find_project
+from szpub import __version__
+from szpub.build import targets as build
+from szpub.build.progress import Progress
+from szpub.cli.catalogs import add_commands, preflight
+from szpub.core.errors import SzpubError
+from szpub.core.project import find_project
 
 
 def _build(args: argparse.Namespace) -> int:
     project = find_project(Path.cwd())
-    try:
-        targets = build.plan(project, args.lang, [args.format] if args.format else None)
-    except ValueError as err:
-        return _fail(str(err))
+    targets = build.plan(project, args.lang, [args.format] if args.format else None)
     if not preflight(project, [target.language for target in targets], release=not args.draft):
         return 1
     with Progress(sys.stderr) as progress:
@@ -37,7 +36,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from szpub import serve
+    from szpub.build import serve
 
     project = find_project(Path.cwd())
     try:
@@ -64,18 +63,15 @@ def _print_rebuild(result: build.BuildResult) -> None:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from szpub import ingest
+    from szpub.ingest import publication as ingest
 
-    try:
-        plan = ingest.prepare(args.release, args.sections, args.lang)
-        if args.dry_run:
-            print("\n".join(ingest.describe(plan)))
-            return 0
-        if args.out is None:
-            return _fail("ingest: --out DIR is required (or --dry-run)")
-        result = ingest.write_publication(plan, args.out, force=args.force)
-    except ingest.IngestError as err:
-        return _fail(str(err))
+    plan = ingest.prepare(args.release, args.sections, args.lang)
+    if args.dry_run:
+        print("\n".join(ingest.describe(plan)))
+        return 0
+    if args.out is None:
+        return _fail("ingest: --out DIR is required (or --dry-run)")
+    result = ingest.write_publication(plan, args.out, force=args.force)
     print(f"wrote {result.out}: {len(result.sections)} sections, {result.figures} figures, "
           f"{len(result.catalogs)} catalogs (untranslated: `szpub build --draft` builds them as they are)")
     return 0
@@ -119,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except ProjectError as err:
+    except SzpubError as err:  # the user's input: one line saying where and what, no traceback
         return _fail(str(err))
 
 

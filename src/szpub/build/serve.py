@@ -9,12 +9,12 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
-from szpub import build
+from szpub.build import targets as build
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from szpub.project import Project
+    from szpub.core.project import Project
 
 HOST = "127.0.0.1"  # loopback only: a preview is not a publication
 

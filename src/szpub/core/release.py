@@ -1,0 +1,44 @@
+"""The release's metadata as translators see it: the publication catalog's messages and their lookup."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from babel.messages.pofile import read_po
+
+CATALOG = "publication"  # conf.py's szpub_release: title, source, portal, subject
+FIELDS = ("title", "source", "portal", "subject")
+SOURCE_LINE = "Source: %(source)s"
+
+
+def publication_messages(release: dict[str, str]) -> list[str]:
+    """The msgids of the publication catalog, in a stable order."""
+    return [*(release[name] for name in FIELDS if release.get(name)), SOURCE_LINE]
+
+
+def translate(language: str, message: str, locales: Path) -> str:
+    """``message`` from the language's publication catalog; itself when untranslated or fuzzy."""
+    catalog = _publication_catalog(locales / language / "LC_MESSAGES" / f"{CATALOG}.po", language)
+    entry = catalog.get(message) if catalog else None
+    if entry is None or not entry.string or entry.fuzzy:
+        return message
+    return str(entry.string)
+
+
+_catalogs: dict[tuple[Path, str], tuple[tuple[int, int], Any]] = {}
+
+
+def _publication_catalog(po: Path, language: str) -> Any:
+    """The catalog, read again whenever the file changed (a preview server runs for hours)."""
+    try:
+        stat = po.stat()
+    except OSError:
+        return None
+    version = (stat.st_mtime_ns, stat.st_size)
+    cached = _catalogs.get((po, language))
+    if cached is None or cached[0] != version:
+        with po.open("rb") as file:
+            cached = (version, read_po(file, locale=language))
+        _catalogs[(po, language)] = cached
+    return cached[1]
