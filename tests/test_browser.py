@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import threading
 import urllib.parse
 from collections.abc import Iterator
@@ -18,7 +20,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ENV = "SZPUB_CHROMIUM"  # the browser to drive; else chromium or chromium-browser on PATH
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CHROMIUM_ARGS = [
@@ -48,11 +50,26 @@ def server(site: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    assert CHROMIUM.is_file(), f"{CHROMIUM} is missing: run `make setup` (it installs Debian's chromium)"
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+def find_chromium() -> str:
+    """$SZPUB_CHROMIUM, or chromium / chromium-browser on PATH; a test failure naming both when there is none."""
+    chosen = os.environ.get(CHROMIUM_ENV)
+    if chosen:
+        if not os.access(chosen, os.X_OK):
+            pytest.fail(f"{CHROMIUM_ENV}={chosen} is not an executable file")
+        return chosen
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        pytest.fail(
+            f"no Chromium: set {CHROMIUM_ENV}=/path/to/chromium or put chromium on PATH"
+            " (make test installs Debian's chromium; on Ubuntu it is a snap, see scripts/system-packages.sh)"
+        )
+    return found
 
 
 @contextmanager
