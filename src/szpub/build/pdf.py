@@ -8,7 +8,9 @@ import re
 import subprocess
 from pathlib import Path
 
-LATEXOPTS = "-halt-on-error -interaction=nonstopmode"
+# Passed by Sphinx's Makefile and latexmkrc to every xelatex run ($pdflatex = 'xelatex ' . $ENV{'LATEXOPTS'} …) and
+# by _one_pass. TeX Live's default is restricted shell escape (shell_escape = p): off entirely, whatever texmf.cnf says.
+LATEXOPTS = "-halt-on-error -interaction=nonstopmode -no-shell-escape"
 # what latexmk writes next to the .tex: never an input of the PDF
 _OUTPUTS = frozenset(
     {".aux", ".log", ".pdf", ".toc", ".out", ".idx", ".ind", ".ilg", ".fls", ".fdb_latexmk", ".xdv", ".gz", ".tmp"}
