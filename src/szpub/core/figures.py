@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from szpub.core import l10n
+from szpub.core import l10n, yamlfile
 from szpub.core.errors import SzpubError
 
 KINDS = ("count", "decimal", "percent", "amount")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_PERIOD = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
+_PERIOD = re.compile(r"^[1-9]\d{3}(-(0[1-9]|1[0-2]))?$")
+_TEXT_FIELDS = ("label", "unit", "qualifier")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+MAX_TEXT = 300  # a label is a phrase, not a paragraph
+MAX_VALUE = 10**15  # Babel formats it exactly; a float beyond loses digits, 1e308 overflows formatting
 # field name -> (required, accepted types)
 _FIELDS: dict[str, tuple[bool, tuple[type, ...]]] = {
     "id": (True, (str,)),
@@ -67,15 +72,7 @@ class Figure:
 
 def load_figures(path: Path) -> dict[str, Figure]:
     """Every figure of the data file by id; FiguresError naming file:line on bad data."""
-    try:
-        root = yaml.compose(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        raise FiguresError(f"{path}:{line}: not valid YAML: {getattr(err, 'problem', err)}") from None
-    except OSError as err:
-        raise FiguresError(f"{path}: cannot read: {err.strerror}") from None
-    entries = _figure_nodes(path, root)
+    entries = _figure_nodes(path, yamlfile.load_yaml(path, FiguresError))
     facts: dict[str, Figure] = {}
     for node in entries:
         fact = _parse_fact(path, node)
@@ -100,7 +97,8 @@ def _figure_nodes(path: Path, root: yaml.Node | None) -> list[yaml.MappingNode]:
 
 def _parse_fact(path: Path, node: yaml.MappingNode) -> Figure:
     line = node.start_mark.line + 1
-    raw = yaml.safe_load(yaml.serialize(node))
+    raw = yamlfile.construct(node)
+    assert isinstance(raw, dict)  # a mapping node with string keys
     name = raw.get("id") if isinstance(raw.get("id"), str) else f"at line {line}"
     where = f"{path}:{line}: figure {name!r}"
     lines = {key.value: key.start_mark.line + 1 for key, _ in node.value}
@@ -123,5 +121,33 @@ def _parse_fact(path: Path, node: yaml.MappingNode) -> Figure:
         kinds = ", ".join(KINDS)
         raise FiguresError(f"{path}:{lines['kind']}: figure {name!r}: unknown kind {raw['kind']!r} (one of {kinds})")
     if not _PERIOD.match(raw["period"]):
-        raise FiguresError(f"{path}:{lines['period']}: figure {name!r}: period must be YYYY or YYYY-MM")
+        raise FiguresError(
+            f"{path}:{lines['period']}: figure {name!r}: period must be YYYY or YYYY-MM (year 1000-9999, month 01-12), "
+            f"not {raw['period']!r}"
+        )
+    problem = _value_problem(raw["value"])
+    if problem:
+        raise FiguresError(f"{path}:{lines['value']}: figure {name!r}: value {problem}")
+    for key in _TEXT_FIELDS:
+        problem = _text_problem(raw.get(key, ""))
+        if problem:
+            raise FiguresError(f"{path}:{lines[key]}: figure {name!r}: {key} {problem}")
     return Figure(**raw, line=line)
+
+
+def _value_problem(value: float) -> str:
+    """Why a value cannot be published, or ''."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"must be a finite number, not {value!r}"
+    if abs(value) > MAX_VALUE:
+        return f"{value!r} is out of range (at most {MAX_VALUE:.0e} in size)"
+    return ""
+
+
+def _text_problem(text: str) -> str:
+    """Why a label, unit or qualifier cannot be reader text on one line, or ''."""
+    if _CONTROL.search(text):
+        return "must be one line of text (no newline, tab or control character)"
+    if len(text) > MAX_TEXT:
+        return f"is longer than {MAX_TEXT} characters"
+    return ""

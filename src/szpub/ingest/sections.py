@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from szpub.core import yamlfile
 from szpub.ingest.release import IngestError, fold
 
 DEFAULT_SECTIONS = Path(__file__).with_name("sections.yaml")
@@ -45,14 +46,8 @@ _SECTION_ID = re.compile(r"^[a-z][a-z0-9-]*$")
 def load_sections(path: Path | None = None) -> SectionMap:
     """The section map in ``path`` (default: szpub's own); IngestError naming file and line."""
     path = path or DEFAULT_SECTIONS
-    try:
-        root = yaml.compose(path.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise IngestError(f"{path}: cannot read: {err.strerror}") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
-        mark = getattr(err, "problem_mark", None)
-        raise IngestError(f"{path}:{mark.line + 1 if mark else 1}: not valid YAML: {err}") from None
-    data = yaml.safe_load(yaml.serialize(root)) if root else None
+    root = yamlfile.load_yaml(path, IngestError)
+    data = yamlfile.construct(root) if root else None
     if not isinstance(data, dict) or not isinstance(data.get("sections"), list) or not data["sections"]:
         raise IngestError(f"{path}:1: expected a non-empty list under 'sections:' (and 'fallback: ID')")
     assert isinstance(root, yaml.MappingNode)  # data, its contents, is a dict
@@ -79,6 +74,8 @@ def _section(path: Path, line: int, raw: object) -> Section:
         raise IngestError(f"{where}: id must be lowercase letters, digits and '-', and not index or appendix")
     if not isinstance(title, str) or not title.strip():
         raise IngestError(f"{where} {section_id!r}: missing title")
+    if "\n" in title.strip() or not title.isprintable() or len(title) > 200:
+        raise IngestError(f"{where} {section_id!r}: the title must be one line of at most 200 characters")
     unknown = set(raw) - {"id", "title", "keywords", "patterns"}
     if unknown:
         raise IngestError(f"{where} {section_id!r}: unknown field {sorted(unknown)[0]!r}")
