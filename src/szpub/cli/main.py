@@ -11,7 +11,7 @@ from pathlib import Path
 from szpub import __version__
 from szpub.build import targets as build
 from szpub.build.progress import Progress
-from szpub.cli.catalogs import add_commands, preflight
+from szpub.cli.catalogs import MEMORY_HELP, add_commands, preflight
 from szpub.core.errors import SzpubError
 from szpub.core.project import find_project
 
@@ -43,9 +43,9 @@ def _serve(args: argparse.Namespace) -> int:
         preview = serve.start(project.site, args.port)
     except OSError as err:
         return _fail(f"cannot serve on {serve.HOST}:{args.port}: {err.strerror} (choose another --port)")
-    print(f"serving {preview.url} - the HTML rebuilds when docs/, locales/ or conf.py change; Ctrl-C stops", flush=True)
+    print(f"serving {preview.url} - pages reload when docs/, locales/ or conf.py change; Ctrl-C stops", flush=True)
     try:
-        serve.watch(project, _print_rebuild, threading.Event())
+        serve.watch(project.root, preview.notices, _print_rebuild, threading.Event())
     except KeyboardInterrupt:
         pass
     finally:
@@ -71,7 +71,7 @@ def _ingest(args: argparse.Namespace) -> int:
         return 0
     if args.out is None:
         return _fail("ingest: --out DIR is required (or --dry-run)")
-    result = ingest.write_publication(plan, args.out, force=args.force)
+    result = ingest.write_publication(plan, args.out, force=args.force, memory=args.memory)
     print(f"wrote {result.out}: {len(result.sections)} sections, {result.figures} figures, "
           f"{len(result.catalogs)} catalogs (untranslated: `szpub build --draft` builds them as they are)")
     return 0
@@ -107,6 +107,7 @@ def _parser() -> argparse.ArgumentParser:
     ingest_parser.add_argument("--lang", action="append", help="a target language (repeatable; default: zh_CN)")
     ingest_parser.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
     ingest_parser.add_argument("--force", action="store_true", help="replace the publication in a non-empty DIR")
+    ingest_parser.add_argument("--memory", action="append", type=Path, metavar="PUB", help=MEMORY_HELP)
     ingest_parser.set_defaults(func=_ingest)
     return parser
 
