@@ -6,6 +6,7 @@ A check takes the message and the context and returns what is wrong, one sentenc
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -18,9 +19,11 @@ from babel.messages.catalog import Catalog
 
 from szpub.catalogs.pofiles import CatalogError, read_catalog
 from szpub.catalogs.update import catalog_dir, is_document_catalog, relative, uses_characters
+from szpub.core.errors import SzpubError
 from szpub.core.figures import Figure, FiguresError, load_figures
 from szpub.core.markup import CJK_RANGE, FIGURE_ROLES, ROLE, raw_html, shorten
 from szpub.core.project import Project
+from szpub.core.yamlfile import read_text
 
 _ESCAPED_NEWLINE = "\\n"  # a finding stays on one line
 
@@ -279,20 +282,31 @@ def load_glossary(path: Path) -> list[Term]:
     if not path.is_file():
         return []
     terms = []
-    with path.open(encoding="utf-8", newline="") as file:
-        rows = csv.DictReader(file)
+    try:  # untrusted like the catalogs: bounded size, UTF-8, one line per term
+        text = read_text(path, SzpubError)
+    except SzpubError as err:
+        raise CatalogError(path, err.line, err.problem) from None
+    rows = csv.DictReader(io.StringIO(text, newline=""))
+    try:
         if not rows.fieldnames or "en" not in rows.fieldnames:
             raise CatalogError(path, 1, "the glossary's first row must name the columns, starting with 'en'")
         for row in rows:
             if None in row or not row.get("en"):
                 raise CatalogError(path, rows.line_num, "each row needs the English term and no extra columns")
+            if any(_GLOSSARY_CONTROL.search(value or "") for value in row.values()):
+                raise CatalogError(path, rows.line_num, "a term must be one line of text (no newline or control)")
             forms = {
                 lang: tuple(f.strip() for f in value.split("|") if f.strip())
                 for lang, value in row.items()
                 if lang not in ("en", "note") and value
             }
             terms.append(Term(row["en"].strip(), forms))
+    except csv.Error as err:
+        raise CatalogError(path, rows.line_num, f"not valid CSV: {err}") from None
     return terms
+
+
+_GLOSSARY_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _facts(project: Project, findings: list[Finding]) -> dict[str, Figure] | None:
