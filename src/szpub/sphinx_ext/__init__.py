@@ -17,6 +17,7 @@ from szpub.sphinx_ext.guard import setup_translations
 from szpub.sphinx_ext.publication import setup_publication
 from szpub.sphinx_ext.search import setup_search
 from szpub.sphinx_ext.site import setup_site
+from szpub.sphinx_ext.state import setup_state
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("myst_parser")
+    setup_state(app)  # per-document state in a Domain: what makes parallel reads safe
     setup_publication(app)
     setup_figures(app)
     setup_downloads(app)

@@ -22,6 +22,7 @@ from szpub.core import l10n
 from szpub.core.figures import Figure, FiguresError, load_figures
 from szpub.core.markup import ROLE
 from szpub.sphinx_ext.chart import Bar, bar_chart_latex, bar_chart_svg
+from szpub.sphinx_ext.state import state
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -45,10 +46,12 @@ def figures_of(env: BuildEnvironment) -> dict[str, Figure]:
 
 
 def _citations(env: BuildEnvironment) -> dict[str, set[str]]:
-    """docname -> ids of the figures it cites, kept in the environment."""
-    if not hasattr(env, "szpub_citations"):
-        env.szpub_citations = {}  # type: ignore[attr-defined]
-    return env.szpub_citations  # type: ignore[attr-defined]
+    """docname -> ids of the figures it cites (domain data: merged after parallel reads)."""
+    return state(env).citations
+
+
+def _appendix_docname(env: BuildEnvironment) -> str | None:
+    return min(state(env).appendix, default=None)
 
 
 class FactRole(SphinxRole):
@@ -115,7 +118,7 @@ class FiguresAppendixDirective(SphinxDirective):
         lines[0:0] = ["```{tabularcolumns} \\X{9}{24}\\X{5}{24}\\X{4}{24}\\X{6}{24}", "```", ""]
         lines += ["", "```{byline}", "```"]  # the source line closes the appendix
         lines += ["", "```{only} html", _DOWNLOADS, "```"]
-        self.env.szpub_appendix_docname = self.env.docname  # type: ignore[attr-defined]
+        state(self.env).appendix.add(self.env.docname)
         container = nodes.container()
         source, line = self.get_source_info()
         self.state.nested_parse(StringList(lines, source), self.content_offset, container)
@@ -161,7 +164,7 @@ class LocalizedFigure:
 def localized_figures(app: Sphinx) -> list[LocalizedFigure]:
     """Every figure with its label and phrase from the appendix catalog of the build's language."""
     language = app.config.language
-    docname = getattr(app.env, "szpub_appendix_docname", "appendix")
+    docname = _appendix_docname(app.env) or "appendix"
     translator, _has = init_locale(
         [str(Path(app.srcdir, d)) for d in app.config.locale_dirs],
         language,
@@ -268,19 +271,9 @@ def on_env_get_outdated(
     changed_facts = env.szpub_changed_facts  # type: ignore[attr-defined]
     if not changed_facts:
         return []
-    appendix = getattr(env, "szpub_appendix_docname", None)
+    appendix = _appendix_docname(env)
     citing = {doc for doc, ids in _citations(env).items() if ids & changed_facts}
     return sorted(citing | ({appendix} if appendix else set()))
-
-
-def on_env_purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    _citations(env).pop(docname, None)
-
-
-def on_env_merge_info(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
-    for docname in docnames:
-        if docname in _citations(other):
-            _citations(env)[docname] = _citations(other)[docname]
 
 
 def on_env_check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
@@ -310,6 +303,4 @@ def setup_figures(app: Sphinx) -> None:
     app.add_post_transform(ResolveCitations)
     app.connect("builder-inited", on_builder_inited)
     app.connect("env-get-outdated", on_env_get_outdated)
-    app.connect("env-purge-doc", on_env_purge_doc)
-    app.connect("env-merge-info", on_env_merge_info)
     app.connect("env-check-consistency", on_env_check_consistency)
