@@ -26,6 +26,7 @@ from sphinx.util.nodes import extract_messages
 from szpub.catalogs.pofiles import CatalogError, read_catalog
 from szpub.core import l10n
 from szpub.core.markup import raw_html, shorten
+from szpub.sphinx_ext.state import state
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -139,17 +140,8 @@ class MarkUntranslatedText(SphinxTransform):
 
 
 def _unsafe_documents(env: BuildEnvironment) -> set[str]:
-    if not hasattr(env, "szpub_unsafe_documents"):
-        env.szpub_unsafe_documents = set()  # type: ignore[attr-defined]
-    return env.szpub_unsafe_documents  # type: ignore[attr-defined]
-
-
-def on_env_purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    _unsafe_documents(env).discard(docname)
-
-
-def on_env_merge_info(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
-    _unsafe_documents(env).update(_unsafe_documents(other) & docnames)
+    """Domain data (sphinx_ext.state): cleared per document and merged after parallel reads."""
+    return state(env).unsafe
 
 
 def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
@@ -176,7 +168,5 @@ def setup_translations(app: Sphinx) -> None:
     app.connect("builder-inited", on_builder_inited)
     app.add_transform(DropTranslatedRawHTML)
     app.add_transform(MarkUntranslatedText)
-    app.connect("env-purge-doc", on_env_purge_doc)
-    app.connect("env-merge-info", on_env_merge_info)
     app.connect("build-finished", on_build_finished)
     app.connect("html-page-context", on_html_page_context)
