@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from html import escape as xml_escape
 
-from sphinx.util.texescape import escape as tex_escape
+from szpub.sphinx_ext.latex import escape as tex_escape
 
 
 @dataclass(frozen=True)

@@ -54,8 +54,19 @@ def figures_csv(rows: list[LocalizedFigure]) -> bytes:
     writer.writerow(["id", "label", "value", "kind", "text", "period", "period_text", "section"])
     for row in rows:
         fact = row.fact
-        writer.writerow([fact.id, row.label, fact.value, fact.kind, row.text, fact.period, row.period, fact.section])
+        cells = [fact.id, row.label, fact.value, fact.kind, row.text, fact.period, row.period, fact.section]
+        writer.writerow([spreadsheet_safe(cell) for cell in cells])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: object) -> object:
+    """A text cell a spreadsheet would run as a formula gets a leading ``'`` (OWASP, CSV injection); numbers stay."""
+    if isinstance(cell, str) and cell.startswith(_FORMULA_START):
+        return "'" + cell
+    return cell
 
 
 def figures_json(rows: list[LocalizedFigure], language: str) -> bytes:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,12 +10,13 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 from sphinx.builders.latex.constants import XELATEX_DEFAULT_FONTPKG
 from sphinx.locale import get_translation
-from sphinx.util import logging, texescape
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from szpub.core import l10n
 from szpub.core.project import pdf_stem
 from szpub.core.release import SOURCE_LINE, translate
+from szpub.sphinx_ext.latex import escape
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -31,7 +31,6 @@ _CJK_FONTS = r"""
 \setCJKmonofont{Noto Sans Mono CJK SC}
 """
 _REQUIRED_FIELDS = ("title", "source", "updated")
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f]+")
 
 
 @dataclass(frozen=True)
@@ -107,19 +106,6 @@ def on_config_inited(app: Sphinx, config: Config) -> None:
     config.latex_documents = [(config.root_doc, stem + ".tex", escape(release.title), escape(release.source), "howto")]
     config.latex_elements = {**_latex_elements(release), **config.latex_elements}
     config.latex_show_urls = "no"
-
-
-def escape(text: str) -> str:
-    """Release or catalog text as LaTeX that typesets exactly that text (``%``, ``&``, ``\\input{…}`` inert).
-
-    Sphinx fills its escape maps only when the LaTeX builder starts: at config-inited they are empty and
-    ``texescape.escape`` returns its input unchanged (measured on Sphinx 9.0.4), so fill them first.
-    """
-    if not texescape.tex_replace_map:
-        texescape.init()
-    escaped = texescape.escape(_CONTROLS.sub(" ", text), "xelatex")  # a blank line would end hypersetup's argument
-    # \sphinxhyphen{} vanishes from PDF metadata ("higherlevel"); {-} keeps the hyphen and still stops -- ligatures
-    return escaped.replace(r"\sphinxhyphen{}", "{-}")
 
 
 def _latex_elements(release: Release) -> dict[str, str]:
