@@ -56,7 +56,9 @@ def root_index(entries: list[dict[str, str]], source_folder: str) -> str:
     alternates = "\n".join(
         f'  <link rel="alternate" hreflang="{e["tag"]}" href="{e["folder"]}/index.html">' for e in entries
     )
-    choices = json.dumps([{"folder": e["folder"], "tag": e["tag"]} for e in entries])
+    choices = json.dumps(
+        [{"folder": e["folder"], "tag": e["tag"], "accepts": l10n.browser_tags(e["tag"])} for e in entries]
+    )
     return f"""<!DOCTYPE html>
 <html lang="{source["tag"]}">
 <head>

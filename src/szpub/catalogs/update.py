@@ -16,6 +16,7 @@ from babel import Locale
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract
 
+from szpub.catalogs import convert
 from szpub.catalogs.pofiles import read_catalog, render_catalog, write_catalog
 from szpub.core import l10n
 from szpub.core.conffile import add_to_list
@@ -27,6 +28,7 @@ from szpub.core.release import publication_messages
 
 INTERFACE = "sphinx"  # the theme's words; Sphinx reads this domain ahead of its own catalogs
 PACKAGE = Path(__file__).parent.parent  # szpub: the theme and the Python code whose _() calls are extracted
+SHIPPED_LOCALES = PACKAGE / "sphinx_ext" / "locale"  # szpub's own interface strings, translated
 # Sphinx's own words that the published pages show; the theme's _() calls are extracted from the templates.
 SPHINX_MESSAGES = (
     "Please activate JavaScript to enable the search\n    functionality.",  # as basic/search.html writes it
@@ -423,17 +425,69 @@ class AddLanguageResult:
     language: str
     configured: bool  # conf.py's szpub_languages was changed
     catalogs: UpdateResult
+    conversion: convert.ConversionResult | None = None  # add-language --from
+    interface: str = ""  # the shipped sphinx.po the new one started from
 
 
-def add_language(project: Project, language: str) -> AddLanguageResult:
-    """Creates the language's catalogs (untranslated) and adds it to conf.py's ``szpub_languages``."""
+def add_language(project: Project, language: str, from_language: str | None = None) -> AddLanguageResult:
+    """Creates the language's catalogs and adds it to conf.py's ``szpub_languages``.
+
+    The interface catalog starts from the one szpub ships for the language; with ``from_language``, every
+    other message is that language's translation converted (OpenCC), marked fuzzy until reviewed.
+    """
     code = normalize_language(language)
     if code == project.source_language:
         raise SzpubError(f"{code} is the source language; it needs no catalogs")
+    source = normalize_language(from_language) if from_language else None
+    if source is not None and source not in project.target_languages:
+        raise SzpubError(f"--from {source}: not a translated language of this publication")
+    config = convert.config_for(source, code) if source else ""  # errors before anything is written
+    terms = convert.load_terms(convert.terms_path(project.locales, code)) if source else []
     conf = project.root / "conf.py"
     text = conf.read_text(encoding="utf-8")
     new_text = add_to_list(text, "szpub_languages", code, default=list(project.languages))  # ValueError before writing
+    interface = _seed_interface(project, code)
     catalogs = update_catalogs(project, [code])
+    conversion = _convert_language(project, source, code, config, terms) if source else None
     if new_text != text:
         conf.write_text(new_text, encoding="utf-8")
-    return AddLanguageResult(code, new_text != text, catalogs)
+    return AddLanguageResult(code, new_text != text, catalogs, conversion, interface)
+
+
+def shipped_interface(language: str) -> Path | None:
+    """The interface catalog szpub ships for a language (or for its primary language: ``ja_JP`` -> ``ja``)."""
+    for name in dict.fromkeys([language, language.split("_")[0]]):
+        path = SHIPPED_LOCALES / name / "LC_MESSAGES" / f"{INTERFACE}.po"
+        if path.is_file():
+            return path
+    return None
+
+
+def _seed_interface(project: Project, language: str) -> str:
+    """Copies the shipped interface catalog into a language that has none yet; its path, or ''."""
+    shipped = shipped_interface(language)
+    target = catalog_dir(project, language) / f"{INTERFACE}.po"
+    if shipped is None or target.exists():
+        return ""
+    write_catalog(target, shipped.read_bytes())
+    return shipped.relative_to(PACKAGE.parent).as_posix()
+
+
+def _convert_language(
+    project: Project, source: str, target: str, config: str, terms: list[convert.TermRule]
+) -> convert.ConversionResult:
+    """Fills the untranslated messages of ``target`` with ``source``'s, converted; fuzzy with a note."""
+    result = convert.ConversionResult(config)
+    note = convert.conversion_note(source, config)
+    originals = read_language(project, source)
+    for name, catalog in read_language(project, target).items():
+        if name not in originals:
+            continue
+        converted, by_terms = convert.convert_catalog(originals[name], catalog, config, terms, note)
+        if converted:
+            path = catalog_dir(project, target) / f"{name}.po"
+            write_catalog(path, render_catalog(catalog, python_format=not is_document_catalog(name)))
+            result.catalogs.append(relative(project, path))
+        result.converted += converted
+        result.by_terms += by_terms
+    return result

@@ -136,12 +136,20 @@ def _check(args: argparse.Namespace) -> int:
 def _add_language(args: argparse.Namespace) -> int:
     project = find_project(Path.cwd())
     try:
-        result = catalogs.add_language(project, args.language)
+        result = catalogs.add_language(project, args.language, args.from_language)
     except SzpubError as err:
         return _fail(f"{err}\nnothing was changed")
     created = [item.path for item in result.catalogs.catalogs if item.status == "created"]
     folder = catalogs.relative(project, catalogs.catalog_dir(project, result.language))
     print(f"{result.language}: {len(created)} catalogs created under {folder}")
+    if result.interface:
+        print(f"interface strings (sphinx.po) started from szpub's {result.interface}")
+    if result.conversion is not None:
+        done = result.conversion
+        print(
+            f"{done.converted} messages converted by OpenCC {done.config} ({done.by_terms} changed by the term list),"
+            " marked fuzzy: review them, then remove the fuzzy flags"
+        )
     print("added to szpub_languages in conf.py" if result.configured else "already in szpub_languages in conf.py")
     return 0
 
@@ -162,4 +170,7 @@ def add_commands(commands: Any) -> None:
     check.set_defaults(func=_check)
     add = commands.add_parser("add-language", help="start a new language: its catalogs and conf.py's szpub_languages")
     add.add_argument("language", help="a Babel locale, e.g. ja or zh_TW")
+    add.add_argument(
+        "--from", dest="from_language", metavar="LANG", help="convert this language's translations (zh_HK --from zh_CN)"
+    )
     add.set_defaults(func=_add_language)

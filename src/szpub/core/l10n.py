@@ -28,6 +28,34 @@ def folder_name(language: str) -> str:
     return bcp47(language).lower()
 
 
+# Browser tags a published Chinese edition also serves, by its script: a reader in Taipei or Macao reads the
+# Hong Kong edition sooner than the Simplified one, a reader in Singapore the Simplified one.
+_SCRIPT_TAGS = {
+    "Hant": ("zh-hant", "zh-hk", "zh-tw", "zh-mo"),
+    "Hans": ("zh-hans", "zh-cn", "zh-sg", "zh-my"),
+}
+
+
+def browser_tags(language: str) -> list[str]:
+    """The lowercase browser language tags that prefer this language over others of its primary language.
+
+    The root page tries them after an exact match and before the primary language alone (``zh``).
+    """
+    locale = parse_locale(language.replace("-", "_"))  # a Sphinx code or a BCP 47 tag
+    script = locale.script or _likely_script(locale)
+    own = bcp47(language).lower()
+    return [own, *(tag for tag in _SCRIPT_TAGS.get(script or "", ()) if tag != own)]
+
+
+def _likely_script(locale: Locale) -> str | None:
+    """CLDR's likely script of a locale without one: ``zh_HK`` -> Hant, ``zh_CN`` -> Hans."""
+    from babel.core import get_global
+
+    key = f"{locale.language}_{locale.territory}" if locale.territory else locale.language
+    likely = get_global("likely_subtags").get(key)
+    return Locale.parse(likely).script if likely else None
+
+
 def parse_locale(language: str) -> Locale:
     """Babel's locale for a Sphinx language code; ValueError for an unknown one."""
     try:
@@ -40,7 +68,7 @@ def self_name(language: str) -> str:
     """The language's name in itself, as a language switcher shows it."""
     locale = parse_locale(language)
     if locale.language == "zh":
-        return "繁體中文" if locale.territory in {"TW", "HK", "MO"} else "简体中文"
+        return "繁體中文" if (locale.script or _likely_script(locale)) == "Hant" else "简体中文"
     return (locale.languages.get(locale.language) or language).capitalize()
 
 

@@ -15,7 +15,7 @@ document.addEventListener("click", (event) => {
 });
 
 /* The published folder for the reader: a remembered choice, else the first preferred language
-   published (exact tag, then same primary language: zh-TW still reads zh-CN), else the source. */
+   published (exact tag, then the same script, then the same primary language), else the source. */
 function szpubBestLanguage(choices, sourceFolder, preferred) {
   let remembered = null;
   try {
@@ -27,6 +27,10 @@ function szpubBestLanguage(choices, sourceFolder, preferred) {
   for (const wanted of preferred.map((tag) => tag.toLowerCase())) {
     const exact = choices.find((choice) => choice.tag.toLowerCase() === wanted);
     if (exact) return exact.folder;
+    /* same script or region group (zh-TW, zh-MO, zh-Hant-HK read zh-HK; zh-SG reads zh-CN): l10n.browser_tags */
+    const wantedTags = [wanted, wanted.split("-").slice(0, 2).join("-")];
+    const kin = choices.find((choice) => (choice.accepts || []).some((tag) => wantedTags.includes(tag)));
+    if (kin) return kin.folder;
     const primary = wanted.split("-")[0];
     const close = choices.find((choice) => choice.tag.toLowerCase().split("-")[0] === primary);
     if (close) return close.folder;
