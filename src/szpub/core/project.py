@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +11,23 @@ from typing import Any
 
 from szpub.core.errors import SzpubError
 from szpub.core.l10n import folder_name
+
+# Names that become file names: one path segment, no dot first (never "..", never hidden), nothing a shell quotes.
+_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{0,98}[a-z0-9])?$")
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,8}(?:[_-][A-Za-z0-9]{1,8}){0,4}$")
+
+
+def name_problem(option: str, value: object) -> str:
+    """Why a configured slug or language cannot name a file or folder, or ''."""
+    pattern = _SLUG if option == "szpub_slug" else _LANGUAGE
+    if isinstance(value, str) and pattern.match(value):
+        return ""
+    expected = (
+        "lowercase letters, digits, '.', '_' and '-', starting and ending with a letter or digit"
+        if option == "szpub_slug"
+        else "a language code such as 'en', 'zh_CN' or 'zh-Hant-TW'"
+    )
+    return f"{option} = {value!r} cannot name a file: use {expected}"
 
 
 def pdf_stem(slug: str, language: str) -> str:
@@ -115,6 +133,12 @@ def read_conf(conf: Path) -> dict[str, Any]:
     return namespace
 
 
+def conf_line(conf: Path, name: str) -> int:
+    """The line of conf.py that sets ``name`` (0 when it is not written there)."""
+    lines = conf.read_text(encoding="utf-8", errors="replace").splitlines()
+    return next((number for number, line in enumerate(lines, 1) if line.lstrip().startswith(name)), 0)
+
+
 def find_project(start: Path) -> Project:
     """The publication whose conf.py is in ``start`` (as sphinx-build users expect)."""
     conf = start / "conf.py"
@@ -126,6 +150,10 @@ def find_project(start: Path) -> Project:
     languages = tuple(namespace.get("szpub_languages") or [source_language])
     if source_language not in languages:
         languages = (source_language, *languages)
+    for option, values in (("szpub_slug", [namespace.get("szpub_slug", "release")]), ("language", languages)):
+        problem = next(filter(None, (name_problem(option, value) for value in values)), "")
+        if problem:
+            raise ProjectError(problem, conf, conf_line(conf, "szpub_languages" if option == "language" else option))
     release = namespace.get("szpub_release") or {}
     locale_dirs = namespace.get("locale_dirs", ["locales"])
     return Project(

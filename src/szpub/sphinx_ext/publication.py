@@ -8,14 +8,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docutils import nodes
+from sphinx.builders.latex.constants import XELATEX_DEFAULT_FONTPKG
+from sphinx.errors import ConfigError
 from sphinx.locale import get_translation
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from szpub.core import l10n
-from szpub.core.project import pdf_stem
+from szpub.core.project import conf_line, name_problem, pdf_stem
 from szpub.core.release import SOURCE_LINE, translate
-from szpub.sphinx_ext import fonts
 from szpub.sphinx_ext.latex import escape
 
 if TYPE_CHECKING:
@@ -25,6 +26,11 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 _ = get_translation("sphinx")
 
+_CJK_FONTS = r"""
+\setCJKmainfont{Noto Serif CJK SC}
+\setCJKsansfont{Noto Sans CJK SC}
+\setCJKmonofont{Noto Sans Mono CJK SC}
+"""
 _REQUIRED_FIELDS = ("title", "source", "updated")
 
 
@@ -81,6 +87,7 @@ class BylineDirective(SphinxDirective):
 
 
 def on_config_inited(app: Sphinx, config: Config) -> None:
+    _check_names(app, config)
     try:
         release = load_release(config, app.srcdir)
     except ValueError as err:
@@ -94,13 +101,30 @@ def on_config_inited(app: Sphinx, config: Config) -> None:
     config.today = release.date
     config.release = config.version = ""
     config.copyright = str(_("© %(year)s %(source)s")) % {"year": release.updated.year, "source": release.source}
-    fonts.use_xelatex(config)
+    config.latex_engine = "xelatex"
     config.latex_theme = "howto"
     # Sphinx copies a latex_documents title and author into \title{} and \author{} as LaTeX markup
     stem = pdf_stem(config.szpub_slug, config.language)
     config.latex_documents = [(config.root_doc, stem + ".tex", escape(release.title), escape(release.source), "howto")]
     config.latex_elements = {**_latex_elements(release), **config.latex_elements}
     config.latex_show_urls = "no"
+
+
+def _check_names(app: Sphinx, config: Config) -> None:
+    """The slug and language name the .tex, the PDF and the downloads: never a path outside the output."""
+    if name_problem("language", config.language):
+        raise ConfigError(name_problem("language", config.language))
+    problem = name_problem("szpub_slug", config.szpub_slug)
+    if problem:
+        location = _conf_location(app, "szpub_slug")
+        logger.warning("%s; building as 'release'", problem, type="szpub", subtype="config", location=location)
+        config.szpub_slug = "release"
+        app.statuscode = 1  # whatever the warning settings: this build must not be published
+
+
+def _conf_location(app: Sphinx, option: str) -> str:
+    conf = Path(app.confdir, "conf.py")
+    return f"{conf}:{conf_line(conf, option) or 1}"
 
 
 def _latex_elements(release: Release) -> dict[str, str]:
@@ -125,11 +149,12 @@ def _latex_elements(release: Release) -> dict[str, str]:
         "maketitle": _title_block(release),
         "preamble": metadata + layout,
     }
-    if fonts.cjk_face(release.language):  # xeCJK without babel: the catalogs give the captions
-        elements.update(fonts.latex_elements(release.language))
+    if release.language.startswith("zh"):
+        elements["babel"] = ""
+        elements["fontpkg"] = XELATEX_DEFAULT_FONTPKG + _CJK_FONTS
+        # no glue between Chinese and Latin/digits: 2024年1月26日, not 2024 年 1 月 26 日
         elements["preamble"] += (
-            fonts.cjk_preamble(release.language)
-            + f"\\renewcommand{{\\contentsname}}{{{escape(str(_('Contents')))}}}\n"
+            f"\\xeCJKsetup{{CJKecglue={{}}}}\n\\renewcommand{{\\contentsname}}{{{escape(str(_('Contents')))}}}\n"
         )
     return elements
 
