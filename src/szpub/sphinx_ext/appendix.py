@@ -11,7 +11,6 @@ from docutils import nodes
 from docutils.statemachine import StringList
 from docutils.utils.smartquotes import educateQuotes as educate_quotes
 from sphinx import addnodes
-from sphinx.errors import ExtensionError
 from sphinx.locale import init as init_locale
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
@@ -255,7 +254,10 @@ def on_builder_inited(app: Sphinx) -> None:
     try:
         facts = load_figures(figures_path(app.config, app.srcdir))
     except FiguresError as err:
-        raise ExtensionError(str(err)) from None
+        # Sphinx answers any exception with a page of report and traceback; the editor needs file:line only
+        location = f"{err.path}:{err.line}" if err.line else err.path
+        logger.error("%s", err.problem, type="szpub", subtype="figures", location=location)
+        raise SystemExit(1) from None
     # a changed figure changes every page that cites it: re-read them (see on_env_get_outdated)
     app.env.szpub_changed_facts = {  # type: ignore[attr-defined]
         fact_id
