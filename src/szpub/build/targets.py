@@ -24,6 +24,7 @@ from typing import Any
 
 from szpub.build import pdf as latex
 from szpub.build import runner
+from szpub.catalogs.compiled import refresh_catalogs
 from szpub.core import l10n
 from szpub.core.errors import SzpubError
 from szpub.core.project import Project, pdf_stem
@@ -349,32 +350,16 @@ def files_under(folder: Path) -> list[Path]:
 
 
 def compile_catalogs(project: Project, languages: list[str]) -> list[Path]:
-    """Compiles each outdated .po into its .mo once, before the targets start.
+    """Makes every .mo of these languages the compilation of its current .po, once, before the targets start.
 
-    Sphinx would compile them itself in every target; two targets of one language running at once
-    would then write the same .mo while the other reads it. Each .mo is replaced in one rename.
+    By content, not by date (a restored .mo newer than its .po is replaced), and before the targets so
+    that two of one language never write the same .mo while the other reads it.
     """
+    use_fuzzy = bool(project.conf.get("gettext_allow_fuzzy_translations"))
     written = []
     for language in languages:
-        for po_path in files_under(project.locales / language / "LC_MESSAGES"):
-            mo_path = po_path.with_suffix(".mo")
-            if po_path.suffix != ".po" or (
-                mo_path.is_file() and mo_path.stat().st_mtime_ns >= po_path.stat().st_mtime_ns
-            ):
-                continue
-            from babel.messages.mofile import write_mo
-            from babel.messages.pofile import read_po
-
-            try:
-                with po_path.open("rb") as file:
-                    catalog = read_po(file, locale=language)
-            except Exception:  # Sphinx reports an unreadable catalog with its file name
-                continue
-            partial = mo_path.with_name(f".{mo_path.name}.{os.getpid()}.partial")
-            with partial.open("wb") as file:
-                write_mo(file, catalog)
-            partial.replace(mo_path)
-            written.append(mo_path)
+        for locales in project.locale_dirs or (project.locales,):
+            written += refresh_catalogs(locales / language / "LC_MESSAGES", language, use_fuzzy=use_fuzzy)
     return written
 
 

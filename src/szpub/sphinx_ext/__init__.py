@@ -3,7 +3,8 @@
 One module per feature, each with a ``setup_<feature>(app)``: the figures' roles and appendix
 (``appendix``, ``chart``, ``downloads``), the reader's site (``site``, ``search``, the ``theme``), the
 release's metadata and the PDF's preamble (``publication``), and the translation guard (``guard``).
-May import ``szpub.core``, ``szpub.catalogs.pofiles`` (to read catalogs strictly), Sphinx and docutils.
+May import ``szpub.core``, ``szpub.catalogs.pofiles`` (to read catalogs strictly), ``szpub.catalogs.compiled``
+(to compile them), Sphinx and docutils.
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from szpub import __version__
 from szpub.sphinx_ext.appendix import setup_figures
+from szpub.sphinx_ext.compiled import setup_compiled_catalogs
 from szpub.sphinx_ext.downloads import setup_downloads
 from szpub.sphinx_ext.guard import setup_translations
 from szpub.sphinx_ext.publication import setup_publication
 from szpub.sphinx_ext.search import setup_search
 from szpub.sphinx_ext.site import setup_site
+from szpub.sphinx_ext.stale import setup_stale
 from szpub.sphinx_ext.state import setup_state
 
 if TYPE_CHECKING:
@@ -26,10 +29,12 @@ if TYPE_CHECKING:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("myst_parser")
     setup_state(app)  # per-document state in a Domain: what makes parallel reads safe
+    setup_compiled_catalogs(app)
     setup_publication(app)
     setup_figures(app)
     setup_downloads(app)
     setup_site(app)
     setup_search(app)
     setup_translations(app)
+    setup_stale(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
