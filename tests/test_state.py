@@ -95,7 +95,8 @@ def plant_stale_mo(catalogs: Path, tmp_path: Path) -> None:
     for po_path in sorted(catalogs.glob("*.po")):
         text = po_path.read_text(encoding="utf-8")
         for msgid, msgstr in STALE.items():
-            text = re.sub(f'(msgid "{re.escape(msgid)}"\nmsgstr ").*"', lambda m: f'{m[1]}{msgstr}"', text)
+            line = re.compile(f'(msgid "{re.escape(msgid)}"\nmsgstr ").*"')
+            text = line.sub(lambda match, msgstr=msgstr: f'{match[1]}{msgstr}"', text)
         older = tmp_path / f"older-{po_path.name}"
         older.write_text(text, encoding="utf-8")
         mo_path = po_path.with_suffix(".mo")
