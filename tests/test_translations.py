@@ -21,6 +21,7 @@ from szpub.sphinx_ext.guard import raw_html
 if TYPE_CHECKING:
     from sphinx.testing.util import SphinxTestApp
 
+REFUSED = "that the source lacks, in the translation of "  # the guard's wording, as a regex
 TALENT = Path("locales/zh_CN/LC_MESSAGES/talent.po")
 
 
@@ -42,10 +43,10 @@ def test_plain_sphinx_build_refuses_raw_html_naming_file_and_msgid(
     app.build()
     message = strip_escape_sequences(app.warning.getvalue())
     assert re.search(
-        r"index\.po:6: raw HTML '<img src=x onerror=alert\(1\)>' in the translation of \"Translation guard\"", message
+        rf"index\.po:6: raw HTML '<img src=x onerror=alert\(1\)>' {REFUSED}\"Translation guard\"", message
     )
-    assert re.search(r"index\.po:9: raw HTML '<script>' in the translation of \"The city welcomed", message)
-    assert re.search(r"sphinx\.po:6: raw HTML '<b onmouseover=alert\(2\)>' in the translation of \"Search\"", message)
+    assert re.search(rf"index\.po:9: raw HTML '<script>' {REFUSED}\"The city welcomed", message)
+    assert re.search(rf"sphinx\.po:6: raw HTML '<b onmouseover=alert\(2\)>' {REFUSED}\"Search\"", message)
     assert "[szpub.unsafe-translation]" in message
     assert app.statuscode == 1  # the build fails whatever the warning settings
     published = "".join(page.read_text(encoding="utf-8") for page in app.outdir.rglob("*.html"))
@@ -139,7 +140,8 @@ def test_translators_guide_is_in_the_english_site_only(site: Path) -> None:
 def test_raw_html_from_a_stale_compiled_catalog_is_caught_after_translation(
     make_app: Any, rootdir: Path, tmp_path: Path
 ) -> None:
-    """The scan reads the .po files; Sphinx may use an older .mo. The transform after Locale catches that."""
+    """A hand-placed .mo carrying a script is never published: since issue 10 item 5 the build recompiles it from
+    the .po (sphinx_ext.compiled); the transform after Locale stays as the second wall if it ever were used."""
     srcdir = tmp_path / "root"
     shutil.copytree(rootdir / "test-translations", srcdir)
     folder = srcdir / "locales" / "zh_CN" / "LC_MESSAGES"
@@ -152,10 +154,5 @@ def test_raw_html_from_a_stale_compiled_catalog_is_caught_after_translation(
     os.utime(folder / "index.mo", (later, later))
     app = make_app("html", srcdir=srcdir, confoverrides={"language": "zh_CN"}, freshenv=True)
     app.build()
-    assert re.search(
-        r"index\.md:3: ERROR: the translation of this passage carries raw HTML '<script>': dropped; fix the msgstr",
-        strip_escape_sequences(app.warning.getvalue()),
-    )
-    assert app.statuscode == 1
     html = (app.outdir / "index.html").read_text(encoding="utf-8")
     assert "全市迎来8,002家新企业。" in html and "<script>alert(1)" not in html

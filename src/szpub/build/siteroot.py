@@ -44,23 +44,36 @@ def _language_entries(project: Project, site: Path) -> list[dict[str, str]]:
     return entries
 
 
+def script_json(value: object) -> str:
+    """JSON to put inside a ``<script>`` element: ``</script>`` or ``<!--`` in a string cannot end or hide it."""
+    return json.dumps(value, ensure_ascii=False).replace("</", "<\\/").replace("<!--", "<\\!--")
+
+
+def _attribute(value: str) -> str:
+    return html.escape(value, quote=True)
+
+
 def root_index(entries: list[dict[str, str]], source_folder: str) -> str:
-    """The root page: plain links to each language; its script picks the reader's language and goes there."""
+    """The root page: plain links to each language; its script picks the reader's language and goes there.
+
+    Every value is escaped for where it lands (element text, attribute, script JSON): titles come from
+    translators' catalogs (NOTES.md, threat model).
+    """
     source = next((entry for entry in entries if entry["folder"] == source_folder), entries[0])
     items = "\n".join(
-        f'      <li lang="{e["tag"]}"><a href="{e["folder"]}/index.html" hreflang="{e["tag"]}" '
-        f'data-szpub-lang="{e["folder"]}">{html.escape(e["name"])}</a>'
+        f'      <li lang="{_attribute(e["tag"])}"><a href="{_attribute(e["folder"])}/index.html" '
+        f'hreflang="{_attribute(e["tag"])}" data-szpub-lang="{_attribute(e["folder"])}">{html.escape(e["name"])}</a>'
         f' <span class="title">{html.escape(e["title"])}</span></li>'
         for e in entries
     )
     alternates = "\n".join(
-        f'  <link rel="alternate" hreflang="{e["tag"]}" href="{e["folder"]}/index.html">' for e in entries
+        f'  <link rel="alternate" hreflang="{_attribute(e["tag"])}" href="{_attribute(e["folder"])}/index.html">'
+        for e in entries
     )
-    choices = json.dumps(
-        [{"folder": e["folder"], "tag": e["tag"], "accepts": l10n.browser_tags(e["tag"])} for e in entries]
-    )
+    choices = script_json([{"folder": e["folder"], "tag": e["tag"]} for e in entries])
+    source_json = script_json(source["folder"])
     return f"""<!DOCTYPE html>
-<html lang="{source["tag"]}">
+<html lang="{_attribute(source["tag"])}">
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -77,7 +90,7 @@ def root_index(entries: list[dict[str, str]], source_folder: str) -> str:
   <script>
 {SCRIPT.read_text(encoding="utf-8")}
   </script>
-  <script>szpubGoToBestLanguage({choices}, "{source["folder"]}");</script>
+  <script>szpubGoToBestLanguage({choices}, {source_json});</script>
 </head>
 <body>
   <main>

@@ -28,3 +28,32 @@ def shorten(text: str, width: int = 40, newline: str = "\n") -> str:
     """``text`` cut to ``width`` characters with an ellipsis, line breaks shown as ``newline``: for messages."""
     text = text.replace("\n", newline)
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+# What Python's %-formatting and str.format read in an interface string: each must be the msgid's.
+PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[A-Za-z%]|\{[^{}]*\}")
+# Characters that end an attribute value or a script string, start a tag or an entity, or that
+# %-formatting, str.format, Jinja or LaTeX read.
+_INTERFACE_MARKS = ("<", ">", "&", '"', "'", "\\", "%", "{", "}")
+
+
+def interface_problems(msgid: str, msgstr: str, *, skip: tuple[str, ...] = ()) -> list[str]:
+    """Why an interface msgstr (sphinx.po, publication.po) is not plain text like its msgid, one sentence each.
+
+    The marks in ``skip`` are not reported (another finding names them); a placeholder problem is not
+    reported when one of its marks is skipped.
+    """
+    problems = [
+        f"{mark!r} that the source lacks: interface strings are plain text"
+        for mark in _INTERFACE_MARKS
+        if mark not in skip and msgstr.count(mark) > msgid.count(mark)
+    ]
+    source, translation = sorted(PLACEHOLDER.findall(msgid)), sorted(PLACEHOLDER.findall(msgstr))
+    if source != translation and not set(skip) & {"%", "{", "}"}:
+        problems.append(f"placeholders {translation} where the source has {source}: copy them exactly")
+    return problems
+
+
+def inert(msgid: str, msgstr: str) -> bool:
+    """Whether an interface msgstr may be shown for its msgid (for readers of catalogs outside Sphinx)."""
+    return not raw_html(msgid, msgstr) and not interface_problems(msgid, msgstr)

@@ -7,6 +7,8 @@ from typing import Any
 
 from babel.messages.pofile import read_po
 
+from szpub.core.markup import inert
+
 CATALOG = "publication"  # conf.py's szpub_release: title, source, portal, subject
 FIELDS = ("title", "source", "portal", "subject")
 SOURCE_LINE = "Source: %(source)s"
@@ -22,6 +24,8 @@ def translate(language: str, message: str, locales: Path) -> str:
     catalog = _publication_catalog(locales / language / "LC_MESSAGES" / f"{CATALOG}.po", language)
     entry = catalog.get(message) if catalog else None
     if entry is None or not entry.string or entry.fuzzy:
+        return message
+    if not inert(message, str(entry.string)):  # refused by szpub check and the build's guard: never shown
         return message
     return str(entry.string)
 

@@ -1,12 +1,13 @@
-"""What protects the published output from a translation: raw HTML in a msgstr fails the build.
+"""What protects the published output from a translation: a msgstr outside the allow-list is never rendered.
 
-Measured on Sphinx 9 + MyST: HTML in a msgstr is published unescaped (``<script>`` included), and the
-theme's strings (sphinx.po) are inserted into the pages unescaped. So before anything is read, every
-catalog of the build's language is scanned; each msgstr with HTML that its msgid lacks is an error naming
-``file.po:LINE`` and the msgid, and the build exits non-zero. The markup never reaches a page: interface
-strings carrying it fall back to the source language, and a transform after Sphinx's ``Locale`` drops any
-raw node that a translation brought in (which also covers a stale compiled ``.mo``). The same test serves
-``szpub check`` (checks.check_html); ``szpub build`` runs that check first and builds nothing.
+Measured on Sphinx 9 + MyST: HTML in a msgstr is published unescaped (``<script>`` included), a fenced
+``{include}`` in one is executed, and the theme's strings (sphinx.po) are inserted into the pages
+unescaped. So before anything is read, every catalog of the build's language is scanned with the
+allow-list of ``szpub.catalogs.safety`` (the one ``szpub check`` applies); each refused msgstr is an error
+naming ``file.po:LINE`` and the msgid, the build exits non-zero, and the message is removed from the
+translators Sphinx uses, so the source text is published in its place. Transforms after Sphinx's
+``Locale`` drop any raw, image, download or literal node that a translation brought in (a second wall,
+which also covers a stale compiled ``.mo``). ``szpub build`` runs ``szpub check`` first and builds nothing.
 """
 
 from __future__ import annotations
@@ -14,18 +15,22 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from gettext import NullTranslations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
-from sphinx.locale import get_translation
+from sphinx.locale import get_translation, translators
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.nodes import extract_messages
 
 from szpub.catalogs.pofiles import CatalogError, read_catalog
+from szpub.catalogs.safety import refusals
 from szpub.core import l10n
 from szpub.core.markup import raw_html, shorten
+
+__all__ = ["injections", "raw_html", "setup_translations"]  # raw_html: what the guard refuses, for tests
 from szpub.sphinx_ext.state import state
 
 if TYPE_CHECKING:
@@ -37,25 +42,33 @@ logger = logging.getLogger(__name__)
 _SPACE = " "  # a message stays on one line
 
 def injections(folder: Path, shown: Path, *, allow_fuzzy: bool = False) -> list[Injection]:
-    """Every published msgstr of the folder's catalogs carrying raw HTML (or a catalog that cannot be read)."""
+    """Every published msgstr of the folder's catalogs the allow-list refuses (or a catalog that cannot be read)."""
     problems = []
     for path in sorted(folder.rglob("*.po")):
         where = shown / path.relative_to(folder)
+        domain = path.relative_to(folder).with_suffix("").as_posix()
         try:
             catalog = read_catalog(path, shown=where)
         except CatalogError as err:
-            problems.append(Injection(str(err), path.stem, "", "catalog"))
+            problems.append(Injection(str(err), domain, "", "catalog"))
             continue
         for message in catalog:
             if not message.id or not message.string or (message.fuzzy and not allow_fuzzy):
                 continue
+            key = message.id if isinstance(message.id, str) else message.id[0]
             for msgid, msgstr in zip(_forms(message.id), _forms(message.string), strict=False):
-                for snippet in raw_html(msgid, msgstr):
-                    tag, source = shorten(snippet, 30, newline=_SPACE), shorten(msgid, 60, newline=_SPACE)
-                    text = f'{where}:{message.lineno}: raw HTML {tag!r} in the translation of "{source}": '
-                    text += "remove it from the msgstr"
-                    problems.append(Injection(text, path.stem, msgid, "unsafe-translation"))
+                for problem in dict.fromkeys(refusals(domain, msgid, msgstr)):
+                    text = f"{where}:{message.lineno}: {_refusal(problem, msgid)}"
+                    problems.append(Injection(text, domain, key, "unsafe-translation"))
     return problems
+
+
+def _refusal(problem: str, msgid: str) -> str:
+    source = shorten(msgid, 60, newline=_SPACE)
+    return (
+        f'{shorten(problem, 120, newline=_SPACE)}, in the translation of "{source}": '
+        "the source text is published instead; fix the msgstr"
+    )
 
 
 @dataclass(frozen=True)
@@ -72,19 +85,50 @@ def _forms(value: Any) -> list[str]:
     return [value] if isinstance(value, str) else [str(v) for v in value if v]
 
 
-def on_builder_inited(app: Sphinx) -> None:
-    language = app.config.language
+def on_config_inited(app: Sphinx, config: Any) -> None:
+    """Before any other handler formats an interface string (publication's copyright line) or a page is read."""
+    language = config.language
     problems = []
-    for directory in app.config.locale_dirs:
+    for directory in config.locale_dirs:
         folder = Path(app.srcdir, directory, language, "LC_MESSAGES")
         if folder.is_dir():
             shown = Path(os.path.relpath(folder, app.confdir))
-            problems += injections(folder, shown, allow_fuzzy=app.config.gettext_allow_fuzzy_translations)
+            problems += injections(folder, shown, allow_fuzzy=config.gettext_allow_fuzzy_translations)
     for problem in problems:
         logger.error(problem.text, type="szpub", subtype=problem.subtype)
     if problems:
         app.statuscode = 1  # whatever the warning settings: this build must not be published
-        _forget(app.translator, {p.msgid for p in problems if p.domain == "sphinx"})
+    refused: dict[str, set[str]] = {}
+    for problem in problems:
+        if problem.msgid:
+            refused.setdefault(problem.domain, set()).add(problem.msgid)
+    _forget(app.translator, refused.pop("sphinx", set()))
+    for domain, msgids in refused.items():
+        _refuse(domain, msgids)
+
+
+class _Refusals(NullTranslations):
+    """The head of a page catalog's translator: its refused msgids stay in the source language.
+
+    Sphinx 9.0's Locale transform does not call gettext(): it merges the ``_catalog`` of every translator
+    of the chain, the head last, and treats an empty msgstr as untranslated. ``sphinx.locale.init`` keeps
+    the head it finds (any class but NullTranslations itself) and adds each ``.mo`` as its fallback.
+    """
+
+    def __init__(self, msgids: set[str], fallback: Any) -> None:
+        super().__init__()
+        self._catalog = dict.fromkeys(msgids, "")
+        if fallback is not None and fallback.__class__ is not NullTranslations:
+            self.add_fallback(fallback)
+
+    def gettext(self, message: str) -> str:  # the appendix reads labels with gettext()
+        return message if message in self._catalog else super().gettext(message)
+
+
+def _refuse(domain: str, msgids: set[str]) -> None:
+    """Pages of ``domain`` are built as if its refused msgids were untranslated (with ``-j``, workers inherit it)."""
+    key = ("general", domain)
+    translators[key] = _Refusals(msgids, translators.get(key))
 
 
 def _forget(translator: Any, msgids: set[str]) -> None:
@@ -165,7 +209,7 @@ def on_html_page_context(app: Sphinx, pagename: str, templatename: str, context:
 
 def setup_translations(app: Sphinx) -> None:
     app.add_config_value("szpub_source_only", [], "env", types=frozenset({list}))
-    app.connect("builder-inited", on_builder_inited)
+    app.connect("config-inited", on_config_inited, priority=300)  # publication's runs at 400
     app.add_transform(DropTranslatedRawHTML)
     app.add_transform(MarkUntranslatedText)
     app.connect("build-finished", on_build_finished)

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 import logging as std_logging
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sphinx
-from babel.messages.pofile import read_po
 from sphinx.search.zh import SearchChinese
 from sphinx.util import logging
 
-from szpub.core.markup import raw_html
+from szpub.catalogs.pofiles import CatalogError, read_catalog
+from szpub.catalogs.safety import refusals
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -21,6 +22,10 @@ logger = logging.getLogger(__name__)
 
 _SPHINX_DIR = Path(sphinx.__file__).parent
 _JS_PREFIX = "Documentation.addTranslations("
+INTERFACE = "sphinx"  # the catalog of the theme's and Sphinx's strings
+# gettext's plural grammar, as characters: n, digits, operators, ?:, parentheses (no other name, no quote)
+_PLURAL = re.compile(r"[n0-9\s+\-*/%<>=!&|?:()]+")
+_PLURAL_MAX = 200
 
 
 def _english_stemmer_js() -> str | None:
@@ -70,20 +75,36 @@ def _has_jieba() -> bool:
 
 
 def catalog_messages(po_file: Path) -> tuple[dict[str, str | list[str]], str]:
-    """A sphinx.po's translated, non-fuzzy, safe messages as translations.js holds them, and its plural expression."""
-    with po_file.open("rb") as file:
-        catalog = read_po(file)
+    """A sphinx.po's translated, non-fuzzy, allowed messages as translations.js holds them, and its plural expression.
+
+    Read strictly (a catalog that cannot be read gives nothing: the guard has already failed the build).
+    """
+    try:
+        catalog = read_catalog(po_file)
+    except CatalogError:
+        return {}, ""
     messages: dict[str, str | list[str]] = {}
     for message in catalog:
         if not message.id or message.fuzzy:
             continue
         if isinstance(message.id, tuple | list):
             strings = [str(string) for string in message.string or ()]
-            if strings and all(strings) and not any(raw_html(message.id[0], string) for string in strings):
+            if strings and all(strings) and not any(refusals(INTERFACE, message.id[0], s) for s in strings):
                 messages[message.id[0]] = strings
-        elif message.string and not raw_html(message.id, str(message.string)):  # never publish markup
+        elif message.string and not refusals(INTERFACE, message.id, str(message.string)):  # never publish markup
             messages[message.id] = str(message.string)
-    return messages, catalog.plural_expr
+    return messages, plural_expression(catalog.plural_expr)
+
+
+def plural_expression(expression: str | None) -> str:
+    """The catalog's plural expression if it is one of gettext's grammar (translations.js runs it as JavaScript).
+
+    Defence in depth behind the header check of catalogs.pofiles: only ``n``, integers, arithmetic,
+    comparison and logical operators, ``?:`` and parentheses; anything else gives "" (Sphinx's own then).
+    """
+    if expression and len(expression) <= _PLURAL_MAX and _PLURAL.fullmatch(expression):
+        return expression
+    return ""
 
 
 def builtin_translations(language: str) -> dict[str, Any]:
@@ -98,7 +119,7 @@ def builtin_translations(language: str) -> dict[str, Any]:
 def interface_catalogs(app: Sphinx) -> list[Path]:
     """The project's sphinx.po files for the build's language (the translators' interface strings)."""
     language = app.config.language
-    found = (Path(folder, language, "LC_MESSAGES", "sphinx.po") for folder in app.config.locale_dirs)
+    found = (Path(app.srcdir, folder, language, "LC_MESSAGES", f"{INTERFACE}.po") for folder in app.config.locale_dirs)
     return [path for path in found if path.is_file()]
 
 
