@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from szpub.core import l10n, yamlfile
+from szpub.core import l10n, mdtext, yamlfile
 from szpub.core.errors import SzpubError
 
 KINDS = ("count", "decimal", "percent", "amount")
@@ -62,12 +62,13 @@ class Figure:
 
     def phrase(self) -> str:
         """The figure with qualifier and unit as MyST source text, for translators."""
-        text = " ".join(filter(None, [f"{{fact-value}}`{self.id}`", self.unit]))
-        if not self.qualifier:
+        text = " ".join(filter(None, [f"{{fact-value}}`{self.id}`", mdtext.escape_inline(self.unit)]))
+        qualifier = mdtext.escape_inline(self.qualifier)
+        if not qualifier:
             return text
         if _TRAILING_QUALIFIER.match(self.qualifier):
-            return f"{text}, {self.qualifier}"
-        return f"{self.qualifier} {text}"
+            return f"{text}, {qualifier}"
+        return f"{qualifier} {text}"
 
 
 def load_figures(path: Path) -> dict[str, Figure]:

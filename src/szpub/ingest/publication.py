@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from szpub.core import l10n
+from szpub.core import l10n, mdtext
 from szpub.core.errors import SzpubError
 from szpub.core.figures import FiguresError, load_figures
 from szpub.ingest.figures import FoundFigure, find_figures
@@ -145,8 +145,9 @@ _FIGURES_HEADER = """\
 figures:
 """
 _APPENDIX = "# Figures in this release\n\n```{figures-appendix}\n```\n"
-_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>{}|])")
-_MARKDOWN_BLOCK = re.compile(r"^(?:[#>+=-]|\d+[.)]\s)")
+# What MyST reads as markup at the start of a paragraph: headings, quotes, lists, thematic breaks, fences (``` ~~~ :::),
+# MyST's comment (%) and block break (+++)
+_MARKDOWN_BLOCK = re.compile(r"^(?:[#>+=%~:-]|\d+[.)](?:\s|$))")
 
 
 def render_publication(plan: Plan) -> dict[str, str]:
@@ -156,13 +157,13 @@ def render_publication(plan: Plan) -> dict[str, str]:
     lede = [prose[p.paragraph.number] for p in plan.placements if p.section == INDEX]
     toctree = "\n".join([*plan.section_ids(), APPENDIX])
     files["docs/index.md"] = (
-        f"# {_cite(plan.release.title, plan.figures, 0)}\n\n```{{byline}}\n```\n\n" + "\n\n".join(lede)
+        f"# {_heading(_cite(plan.release.title, plan.figures, 0))}\n\n```{{byline}}\n```\n\n" + "\n\n".join(lede)
         + f"\n\n```{{toctree}}\n:maxdepth: 1\n\n{toctree}\n```\n"
     )
     for section_id in plan.section_ids():
         paragraphs = [prose[p.paragraph.number] for p in plan.placements if p.section == section_id]
         title = _escape(plan.sections.get(section_id).title)
-        files[f"docs/{section_id}.md"] = f"# {title}\n\n" + "\n\n".join(paragraphs) + "\n"
+        files[f"docs/{section_id}.md"] = f"# {_heading(title)}\n\n" + "\n\n".join(paragraphs) + "\n"
     files[f"docs/{FIGURES_FILE}"] = render_figures(plan)
     return files
 
@@ -181,12 +182,20 @@ def _cite(text: str, figures: tuple[FoundFigure, ...], paragraph: int) -> str:
 def _escape_block(match: re.Match[str]) -> str:
     """A paragraph that would read as a heading, quote or list item: escape its first punctuation."""
     marker = match.group()
-    return marker[:-2] + "\\" + marker[-2:] if marker[0].isdigit() else "\\" + marker
+    if marker[0].isdigit():
+        digits = marker.rstrip()
+        return digits[:-1] + "\\" + digits[-1] + marker[len(digits):]
+    return "\\" + marker
+
+
+def _heading(text: str) -> str:
+    """Inline text as the content of an ATX heading: every ``#`` escaped."""
+    return re.sub(r"(?<!\\)#", r"\\#", text)
 
 
 def _escape(text: str) -> str:
     """Plain text that MyST reads back as the same text (rare in releases, so msgids stay clean)."""
-    return _MARKDOWN_INLINE.sub(r"\\\1", text)
+    return mdtext.escape_inline(text)
 
 
 def render_figures(plan: Plan) -> str:
@@ -214,8 +223,8 @@ def render_conf(plan: Plan) -> str:
     fields = render_conf_fields(plan)
     body = "".join(f"    {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)},\n" for k, v in fields.items())
     languages = ", ".join(json.dumps(lang) for lang in (SOURCE_LANGUAGE, *plan.languages))
-    source, date = re.sub(r'["\\]', "", release.source), f"{release.updated:%d %B %Y}"
-    return f'''"""Sphinx configuration of {source}'s release of {date}, drafted by szpub ingest."""
+    date = f"{release.updated:%d %B %Y}"  # release text reaches this file only through json.dumps
+    return f'''"""Sphinx configuration of the release of {date}, drafted by szpub ingest."""
 
 from pathlib import Path
 
@@ -225,6 +234,7 @@ language = "{SOURCE_LANGUAGE}"
 szpub_languages = [{languages}]
 locale_dirs = [str(Path(__file__).parent / "locales")]  # absolute: Sphinx resolves it against docs/
 gettext_compact = False
+smartquotes = False  # the release's quotes and dashes as received: the page shows what the newsroom wrote
 
 szpub_slug = {json.dumps(slug(release))}
 szpub_release = {{

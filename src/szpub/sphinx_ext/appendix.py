@@ -17,7 +17,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.util.i18n import docname_to_domain
 
-from szpub.core import l10n
+from szpub.core import l10n, mdtext
 from szpub.core.figures import Figure, FiguresError, load_figures
 from szpub.core.markup import ROLE
 from szpub.sphinx_ext.chart import Bar, bar_chart_latex, bar_chart_svg
@@ -176,13 +176,12 @@ def localized_figures(app: Sphinx) -> list[LocalizedFigure]:
             figure = facts.get(match["target"].strip()) if match["name"] == "fact-value" else None
             return figure.format(language) if figure else match.group(0)
 
-        text = ROLE.sub(value, phrase)
-        return text.replace("\\|", "|")
+        return mdtext.unescape(ROLE.sub(value, phrase))
 
     return [
         LocalizedFigure(
             fact,
-            translator.gettext(_cell(fact.label)).replace("\\|", "|"),
+            mdtext.unescape(translator.gettext(_cell(fact.label))),
             render(translator.gettext(fact.phrase())),
             l10n.format_period(fact.period, language),
         )
@@ -213,7 +212,8 @@ def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> N
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|")
+    """A label of the figures file (untrusted reader text) as MyST that shows exactly that text."""
+    return mdtext.escape_inline(text)
 
 
 def citations_role(
