@@ -27,7 +27,7 @@ _NUMBER = re.compile(
     r"(?![\w%]|[.,:/-]\d)"
 )
 _WORDS = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-_NUMBER_WORD = re.compile(rf"(?<![\w-])(?P<word>{'|'.join(_WORDS)})(?=\s[a-z])")
+_NUMBER_WORD = re.compile(rf"(?<![\w-])(?P<word>(?i:{'|'.join(_WORDS)}))(?=\s[a-z])")
 _SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
@@ -44,6 +44,17 @@ _QUALIFIERS = (
 _QUALIFIER_BEFORE = re.compile(rf"\b(?P<qualifier>{_QUALIFIERS})\s(?:US\$|\$|¥|RMB\s?)?$", re.IGNORECASE)
 _QUALIFIER_END = re.compile(rf"\s*\b(?:{_QUALIFIERS})$", re.IGNORECASE)
 _QUALIFIER_AFTER = re.compile(r"\b(?P<qualifier>an? (?:new )?record high|an all-time high|a historic high)\b", re.I)
+_QUALIFIER_WORDS = frozenset(word for phrase in _QUALIFIERS.split("|") for word in phrase.split())
+# What looks like a figure and is not one (the issue-14 releases in tests/data/releases hold one of each):
+_TIME_UNIT = r"(?:second|minute|hour|day|night|week|month|quarter|year)s?"
+_DURATION_ADJECTIVE = re.compile(rf"^-{_TIME_UNIT}\b", re.IGNORECASE)  # "144-hour transit", "the 40-day rush"
+_PERIOD_BEFORE = re.compile(r"\b(?:first|last|past|next|previous|coming|final)\s$", re.IGNORECASE)
+_PERIOD_AFTER = re.compile(rf"^\s{_TIME_UNIT}\b", re.IGNORECASE)  # "the first two months": a period
+_TIME_OF_DAY = re.compile(r"^\s?(?:am|pm|a\.m\.|p\.m\.)(?!\w)", re.IGNORECASE)
+_IDENTIFIER_AFTER = re.compile(r"^\s(?:hotline|helpline|service line)\b", re.IGNORECASE)
+# "Terminal 3", "Line 14", "Fortune Global 500", "No. 1", "top 10": names, ranks; "About 300" is a figure
+_NAME_BEFORE = re.compile(r"(?:\bNos?\.|\b[Tt]op|\b[A-Z][\w-]*)\s$")  # not "China's 168 cities"
+_IDENTIFIER_DIGITS = 5  # English prose groups digits ("12,345"): a bare 12345 is a hotline or a code
 _SENTENCE_END = re.compile("(?<=[.!?])[\"\u201d\u2019)]?\\s+(?=[\"\u201c\u2018(]?[A-Z])")
 _STOP = frozenset(
     (
@@ -99,12 +110,27 @@ def _numbers(text: str) -> list[_Found]:
             _DATE_BEFORE.search(text[: match.start()]) or _DATE_AFTER.match(text[match.end():])
         ):
             continue  # a day of a date
+        if _not_a_figure(text, match.start(), match.end(), plain=plain):
+            continue
         amount = Decimal(number.replace(",", "") + (f".{fraction}" if fraction else ""))
         amount *= _SCALES.get(scale or "", 1)
         value: int | float = int(amount) if amount == amount.to_integral_value() else float(amount)
         kind, unit = ("percent", "") if percent else _kind_and_unit(text, match.start(), match.end(), value)
         found.append(_Found(match.start(), match.end(), value, kind, unit))
     return found
+
+
+def _not_a_figure(text: str, start: int, end: int, *, plain: bool) -> bool:
+    """A duration used as an adjective, a period, a time of day, a rank, a name or an identifier."""
+    before, after = text[:start], text[end:]
+    if _DURATION_ADJECTIVE.match(after) or (_PERIOD_BEFORE.search(before) and _PERIOD_AFTER.match(after)):
+        return True
+    if not plain:
+        return False
+    if len(text[start:end]) >= _IDENTIFIER_DIGITS or _TIME_OF_DAY.match(after) or _IDENTIFIER_AFTER.match(after):
+        return True
+    name = _NAME_BEFORE.search(before)
+    return name is not None and name.group().strip().lower() not in _QUALIFIER_WORDS | _STOP
 
 
 def _kind_and_unit(text: str, start: int, end: int, value: int | float) -> tuple[str, str]:
@@ -119,21 +145,44 @@ def _kind_and_unit(text: str, start: int, end: int, value: int | float) -> tuple
 
 def _number_words(text: str) -> list[_Found]:
     return [
-        _Found(m.start(), m.end(), _WORDS.index(m["word"]) + 2, "count", _unit(text[m.end():]), words=True)
+        _Found(m.start(), m.end(), _WORDS.index(m["word"].lower()) + 2, "count", _unit(text[m.end():]), words=True)
         for m in _NUMBER_WORD.finditer(text)
+        if not _not_a_figure(text, m.start(), m.end(), plain=False)
     ]
 
 
+# Words that end the noun a figure counts: prepositions, possessives, comparatives ("15.9 percent higher").
+_ENDS_PHRASE = frozenset(
+    (
+        "during", "across", "through", "into", "over", "under", "between", "among", "after", "before", "since",
+        "until", "against", "around", "about", "along", "via", "its", "their", "his", "her", "our", "than",
+        "higher", "lower", "more", "less", "fewer", "greater", "larger", "bigger", "smaller", "up", "down",
+    )
+)
+_ACRONYM = re.compile(r"[A-Z]{2,}s?")  # "TEUs", "GW": a unit; a capitalised word ("Airport") is a name
+_COMPOUND_UNIT = re.compile(r"^\s(?P<unit>percentage points?|[a-z]+ per (?:cubic |square )?[a-z]+)\b")
+
+
+def _is_plural(word: str) -> bool:
+    lower = word.lower()
+    return lower.endswith("s") and not lower.endswith(("ss", "us", "is", "news", "overseas")) and len(lower) > 2
+
+
 def _noun_phrase(text: str) -> str:
-    """The words right after a figure up to a function word or punctuation: "international shipping routes"."""
+    """The words right after a figure up to the end of its noun: "international shipping routes"."""
     words: list[str] = []
     for match in re.finditer(r"\s(\S+)", text):
         word = match.group(1)
         bare = word.rstrip(".,;:!?)\"\u201d\u2019")
-        if not re.fullmatch("[A-Za-z][\\w'\u2019-]*", bare) or (bare.lower() in _STOP and bare.lower() != "and"):
+        lower = bare.lower()
+        if not re.fullmatch("[A-Za-z][\\w'\u2019-]*", bare) or (lower in _STOP and lower != "and"):
             break
-        if bare.lower() in _WORDS or (bare.endswith("ed") and "-" not in bare and any(w.endswith("s") for w in words)):
+        if lower in _WORDS or (bare.endswith("ed") and "-" not in bare and any(w.endswith("s") for w in words)):
             break  # the next figure, or a verb after the noun: "nine countries visited"
+        if (lower in _ENDS_PHRASE and words) or (bare[:1].isupper() and not _ACRONYM.fullmatch(bare)):
+            break  # "12 more routes" keeps its "more"; "Airport", "Railway": a name follows, not the unit
+        if words and _is_plural(words[-1]) and lower != "and":
+            break  # the plural noun ended it: "graduates having", "residents took part"
         words.append(bare)
         if bare != word or len(words) == 6:
             break
@@ -145,14 +194,17 @@ def _noun_phrase(text: str) -> str:
 def _unit(text: str) -> str:
     compound = re.match(r"-([A-Za-z]+)", text)
     if compound:
-        return compound.group(1)  # "a 144-hour transit": the figure counts hours
+        return compound.group(1)  # "a 5-star hotel": the figure counts stars
+    special = _COMPOUND_UNIT.match(text)
+    if special:
+        return special["unit"]  # "percentage points", "micrograms per cubic meter"
     phrase = _noun_phrase(text)
     if not phrase:
         return ""
     head, _, tail = phrase.rpartition(" and ")
-    if head and head.split()[-1].endswith("s") and len(tail.split()) <= 2:
+    if head and _is_plural(head.split()[-1]) and len(tail.split()) <= 2 and _is_plural(tail):
         return f"{head.split()[-1]} and {tail}"  # "countries and regions"
-    return phrase.split()[-1]
+    return (head or phrase).split()[-1]  # "routes and raise": the routes
 
 
 def _trailing_qualifiers(text: str, found: list[_Found]) -> dict[int, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,9 +36,45 @@ class SectionMap:
     path: Path
     sections: tuple[Section, ...]
     fallback: str
+    threshold: int = 1  # a paragraph whose best topic scores less goes to the fallback
 
     def get(self, section_id: str) -> Section:
         return next(section for section in self.sections if section.id == section_id)
+
+    def best(self, text: str) -> Topic:
+        """The topic that ``text`` matches most (ties: the one listed first), with its hits."""
+        scored = [Topic(section, tuple(section.hits(text))) for section in self.sections]
+        return max(scored, key=lambda topic: topic.score)  # max keeps the first of equals
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A paragraph's score for one section: one point per keyword or pattern occurrence."""
+
+    section: Section
+    hits: tuple[str, ...]
+
+    @property
+    def score(self) -> int:
+        return len(self.hits)
+
+    def describe(self) -> str:
+        tally = {hit: self.hits.count(hit) for hit in self.hits}
+        return ", ".join(f"'{hit}'" + (f" \u00d7{n}" if n > 1 else "") for hit, n in tally.items())
+
+
+# The fallback's heading when it is the release's only section: the release is one article part.
+ALONE_TITLE = "The release"
+
+
+def load_section_map(path: Path | None = None) -> SectionMap:
+    """The section map with its threshold (``threshold: N`` at the top of the file; default 1)."""
+    sections = load_sections(path)
+    data = yaml.safe_load(sections.path.read_text(encoding="utf-8"))  # load_sections has read it already
+    threshold = data.get("threshold", 1)
+    if not isinstance(threshold, int) or isinstance(threshold, bool) or threshold < 1:
+        raise IngestError(f"{sections.path}:1: threshold must be a whole number of at least 1, not {threshold!r}")
+    return dataclasses.replace(sections, threshold=threshold)
 
 
 _SECTION_ID = re.compile(r"^[a-z][a-z0-9-]*$")
