@@ -18,6 +18,7 @@ from typing import Any
 from babel.messages.catalog import Catalog
 
 from szpub.catalogs.pofiles import CatalogError, read_catalog
+from szpub.catalogs.stale import missing_messages
 from szpub.catalogs.update import catalog_dir, is_document_catalog, relative, uses_characters
 from szpub.core.errors import SzpubError
 from szpub.core.figures import Figure, FiguresError, load_figures
@@ -318,6 +319,16 @@ def _facts(project: Project, findings: list[Finding]) -> dict[str, Figure] | Non
         return None
 
 
+def check_stale(project: Project, language: str, *, release: bool = True) -> list[Finding]:
+    """[stale]: a message of the current source that the catalogs lack, at its source line (a release error)."""
+    severity = "error" if release else "warning"
+    return [
+        Finding(item.source, item.line, "stale", f"{item.reason}: {item.catalog} (run szpub update)", item.msgid,
+                severity)
+        for item in missing_messages(project, language)
+    ]  # fmt: skip
+
+
 def run_checks(project: Project, languages: list[str] | None = None, *, release: bool = True) -> CheckResult:
     """Every check over every catalog of the languages (all target languages by default)."""
     result = CheckResult()
@@ -329,6 +340,7 @@ def run_checks(project: Project, languages: list[str] | None = None, *, release:
         result.findings.append(Finding(relative(project, glossary_path), err.line, "glossary", err.problem))
         glossary = []
     for language in languages if languages is not None else project.target_languages:
+        result.findings += check_stale(project, language, release=release)
         folder = catalog_dir(project, language)
         if not folder.is_dir():
             result.findings.append(

@@ -4,54 +4,36 @@ from __future__ import annotations
 
 import difflib
 import re
-import subprocess
-import sys
-import tempfile
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from babel import Locale
 from babel.messages.catalog import Catalog, Message
-from babel.messages.extract import extract
 
 from szpub.catalogs import convert
-from szpub.catalogs.pofiles import read_catalog, render_catalog, write_catalog
+from szpub.catalogs.extract import INTERFACE, PACKAGE, annotate, templates
+from szpub.catalogs.extract import UpdateError as UpdateError  # re-exported: ingest catches it
+from szpub.catalogs.pofiles import PoCatalog, read_catalog, render_catalog, write_catalog
+from szpub.catalogs.stale import missing_messages
 from szpub.core import l10n
 from szpub.core.conffile import add_to_list
 from szpub.core.errors import SzpubError
 from szpub.core.markup import CJK, ROLE
 from szpub.core.project import Project
 from szpub.core.release import CATALOG as PUBLICATION
-from szpub.core.release import publication_messages
 
-INTERFACE = "sphinx"  # the theme's words; Sphinx reads this domain ahead of its own catalogs
-PACKAGE = Path(__file__).parent.parent  # szpub: the theme and the Python code whose _() calls are extracted
+if TYPE_CHECKING:
+    from szpub.catalogs.memory import Memory
+
 SHIPPED_LOCALES = PACKAGE / "sphinx_ext" / "locale"  # szpub's own interface strings, translated
-# Sphinx's own words that the published pages show; the theme's _() calls are extracted from the templates.
-SPHINX_MESSAGES = (
-    "Please activate JavaScript to enable the search\n    functionality.",  # as basic/search.html writes it
-    "Searching for multiple words only shows matches that contain\n    all words.",
-    "search",
-    "Search Results",
-    "Searching",
-    "Preparing search...",
-    "Hide Search Matches",
-    "Link to this heading",
-    "Link to this table",
-    "Table",
-    "continued on next page",
-    "Continued on next page",
-    "Page",
-)
 # A changed message keeps its old translation (fuzzy) when this much of its words is unchanged.
 SIMILARITY = 0.6
+# The `#.` note on a message prefilled from a translation memory (catalogs/memory.py); merge keeps it.
+MEMORY_NOTE = "memory: "
 _TOKEN = re.compile(r"\w+|[^\w\s]")
-
-
-class UpdateError(SzpubError):
-    """Messages could not be extracted; the message carries Sphinx's output."""
 
 
 @dataclass
@@ -64,6 +46,7 @@ class CatalogUpdate:
     reused: int = 0
     fuzzy: int = 0
     obsolete: int = 0
+    memory: int = 0  # prefilled from a translation memory (translated or fuzzy)
 
 
 @dataclass
@@ -85,71 +68,6 @@ def relative(project: Project, path: Path) -> str:
 
 def is_document_catalog(name: str) -> bool:
     return name not in (PUBLICATION, INTERFACE)
-
-
-# -- extraction ---------------------------------------------------------------------------------------------
-
-
-def templates(project: Project) -> dict[str, Catalog]:
-    """Every catalog's messages in the source language, by catalog name."""
-    found = _document_templates(project, list(project.source_only))
-    found[PUBLICATION] = _catalog_of(
-        (message, [("conf.py", None)]) for message in publication_messages(project.release)
-    )
-    found[INTERFACE] = _catalog_of(_interface_messages())
-    return found
-
-
-def _catalog_of(messages: Any) -> Catalog:
-    catalog = Catalog(fuzzy=False)
-    for message, locations in messages:
-        if message in catalog:
-            catalog[message].locations.extend(loc for loc in locations if loc not in catalog[message].locations)
-        else:
-            catalog.add(message, locations=list(locations))
-    return catalog
-
-
-def _document_templates(project: Project, source_only: list[str]) -> dict[str, Catalog]:
-    """Runs Sphinx's gettext builder in the source language into a temporary folder."""
-    with tempfile.TemporaryDirectory(prefix="szpub-gettext-") as temp:
-        out = Path(temp) / "pot"
-        command = [
-            sys.executable, "-m", "sphinx", "-b", "gettext", "-q", "-c", str(project.root),
-            "-D", f"language={project.source_language}", "-D", "gettext_compact=0",
-            "-d", str(Path(temp) / "doctrees"), str(project.docs), str(out),
-        ]  # fmt: skip
-        proc = subprocess.run(command, capture_output=True, text=True, check=False)
-        if proc.returncode != 0:
-            raise UpdateError("extracting the messages failed:\n" + (proc.stdout + proc.stderr).strip())
-        found = {}
-        for pot in sorted(out.rglob("*.pot")):
-            name = pot.relative_to(out).with_suffix("").as_posix()
-            if name in (PUBLICATION, INTERFACE) or name in source_only:
-                continue  # Sphinx's own template catalog (the interface catalog is built below); untranslated pages
-            template = read_catalog(pot)
-            for message in template:
-                message.locations = [(_source_path(project, out, path), line) for path, line in message.locations]
-            found[name] = template
-    return found
-
-
-def _source_path(project: Project, out: Path, path: str) -> str:
-    return relative(project, (out / path).resolve())
-
-
-def _interface_messages() -> list[tuple[str, list[tuple[str, int | None]]]]:
-    found: list[tuple[str, list[tuple[str, int | None]]]] = []
-    sources = [(path, "jinja2.ext:babel_extract") for path in sorted((PACKAGE / "sphinx_ext" / "theme").rglob("*.html"))]
-    sources += [(path, "python") for path in sorted(PACKAGE.rglob("*.py"))]
-    for path, method in sources:
-        where = path.relative_to(PACKAGE.parent).as_posix()
-        with path.open("rb") as file:
-            for _line, message, _comments, _context in extract(method, file, keywords={"_": None}):
-                if isinstance(message, str) and message:
-                    found.append((message, [(where, None)]))
-    found += [(message, [("sphinx", None)]) for message in SPHINX_MESSAGES]
-    return found
 
 
 # -- merging ------------------------------------------------------------------------------------------------
@@ -211,6 +129,8 @@ def merge(
             entry.string, entry.user_comments = previous.string, previous.user_comments
             entry.flags |= previous.flags & {"fuzzy"}
             entry.previous_id = previous.previous_id if previous.fuzzy else []
+            notes = [c for c in previous.auto_comments if c.startswith(MEMORY_NOTE)]
+            entry.auto_comments = [*entry.auto_comments, *notes]  # where a prefilled translation came from
         elif elsewhere and _key(message) in elsewhere:
             entry.string = elsewhere[_key(message)]
             result.reused += 1
@@ -233,24 +153,28 @@ def merge(
     return result
 
 
-def _new_catalog(project: Project, language: str, name: str, old: Catalog | None) -> Catalog:
+def _new_catalog(project: Project, language: str, name: str, old: Catalog | None) -> PoCatalog:
+    """An empty catalog with the header szpub writes; the translators' header fields and comment are kept."""
     locale = Locale.parse(language)
-    catalog = Catalog(
+    catalog = PoCatalog(
         locale=language,  # as written (zh_CN): Babel's own identifier would be zh_Hans_CN
         project=project.slug,
         version=(project.updated or "")[:10] or "1",
         fuzzy=False,
         header_comment=_header_comment(project, locale, name),
         charset="utf-8",
+        headers=old.headers if isinstance(old, PoCatalog) else None,
     )
     if old is not None:
-        catalog.header_comment = old.header_comment
-        catalog.creation_date, catalog.revision_date = old.creation_date, old.revision_date
-        catalog.last_translator, catalog.language_team = old.last_translator, old.language_team
-        catalog.msgid_bugs_address = old.msgid_bugs_address
+        if not any(mark in old.header_comment for mark in _PLACEHOLDERS):  # a template's comment gives way to ours
+            catalog.header_comment = old.header_comment
+        catalog.creation_date = old.creation_date
     else:
         catalog.language_team = locale.get_display_name("en") or language
     return catalog
+
+
+_PLACEHOLDERS = ("SOME DESCRIPTIVE TITLE", "FIRST AUTHOR", "EMAIL@ADDRESS")  # Babel's and xgettext's template
 
 
 def _header_comment(project: Project, locale: Locale, name: str) -> str:
@@ -264,7 +188,9 @@ def _header_comment(project: Project, locale: Locale, name: str) -> str:
 # -- update -------------------------------------------------------------------------------------------------
 
 
-def update_catalogs(project: Project, languages: list[str] | None = None) -> UpdateResult:
+def update_catalogs(
+    project: Project, languages: list[str] | None = None, memory: Memory | None = None
+) -> UpdateResult:
     """Brings every language's catalogs up to date with the sources; writes nothing if a catalog is broken."""
     languages = languages if languages is not None else list(project.target_languages)
     olds = {language: read_language(project, language) for language in languages}  # CatalogError before any write
@@ -276,7 +202,7 @@ def update_catalogs(project: Project, languages: list[str] | None = None) -> Upd
         for name in names:
             path = catalog_dir(project, language) / f"{name}.po"
             old, template = olds[language].get(name), found.get(name, Catalog())
-            planned.append(_update_one(project, language, name, old, template, path, elsewhere))
+            planned.append(_update_one(project, language, name, old, template, path, elsewhere, memory))
     result = UpdateResult()
     for path, data, update in planned:
         changed = write_catalog(path, data)
@@ -308,9 +234,13 @@ def _update_one(
     template: Catalog,
     path: Path,
     elsewhere: dict[Any, str],
+    memory: Memory | None = None,
 ) -> tuple[Path, bytes, CatalogUpdate]:
     new = _new_catalog(project, language, name, old)
     update = merge(old, template, new, elsewhere)
+    annotate(new, project, language)  # what each role and placeholder shows in this language
+    if memory is not None:  # after the merge: only what is still untranslated
+        update.memory = sum(memory.prefill(new, language))
     update.path, update.status = relative(project, path), "created" if old is None else ""
     python_format = not is_document_catalog(name)
     data = render_catalog(new, python_format=python_format)
@@ -326,10 +256,10 @@ def _update_one(
     return path, data, update
 
 
-def read_language(project: Project, language: str) -> dict[str, Catalog]:
+def read_language(project: Project, language: str) -> dict[str, PoCatalog]:
     """A language's catalogs by name; CatalogError naming file and line for the first broken one."""
     folder = catalog_dir(project, language)
-    found = {}
+    found: dict[str, PoCatalog] = {}
     for path in sorted(folder.rglob("*.po")) if folder.is_dir() else []:
         name = path.relative_to(folder).with_suffix("").as_posix()
         found[name] = read_catalog(path, locale=language, shown=relative(project, path))
@@ -353,6 +283,8 @@ class CatalogStat:
     words: dict[str, int] = field(default_factory=lambda: {"translated": 0, "fuzzy": 0, "untranslated": 0})
     target: int = 0
     target_unit: str = "words"
+    memory: int = 0  # messages (translated or fuzzy) whose translation a translation memory prefilled
+    missing: int = 0  # messages of the current source the catalog lacks (counted as untranslated): run update
 
     @property
     def total(self) -> int:
@@ -367,6 +299,8 @@ class CatalogStat:
         self.fuzzy += other.fuzzy
         self.untranslated += other.untranslated
         self.target += other.target
+        self.memory += other.memory
+        self.missing += other.missing
         for state, count in other.words.items():
             self.words[state] += count
 
@@ -390,19 +324,48 @@ def catalog_stat(path: str, language: str, catalog: Catalog) -> CatalogStat:
         state = "fuzzy" if message.fuzzy and message.string else "translated" if message.string else "untranslated"
         setattr(stat, state, getattr(stat, state) + 1)
         stat.words[state] += count_words(message.id)
+        stat.memory += state != "untranslated" and any(c.startswith(MEMORY_NOTE) for c in message.auto_comments)
         if state == "translated":
             stat.target += count_words(str(message.string))
     return stat
 
 
 def stat_catalogs(project: Project, languages: list[str] | None = None) -> list[CatalogStat]:
-    """Statistics of every catalog of the languages (all target languages by default)."""
+    """Statistics of every catalog of the languages (all target languages by default), against the source.
+
+    A message of the current source that a catalog lacks (not updated since the source changed, or the
+    catalog missing or empty) counts as untranslated; a catalog's messages the source no longer has do not count.
+    """
+    found = templates(project)
     stats = []
     for language in languages if languages is not None else project.target_languages:
         folder = catalog_dir(project, language)
-        for name, catalog in read_language(project, language).items():
-            stats.append(catalog_stat(relative(project, folder / f"{name}.po"), language, catalog))
+        catalogs = read_language(project, language)
+        missing: Counter[str] = Counter()
+        words: Counter[str] = Counter()
+        for item in missing_messages(project, language, found):
+            missing[item.catalog] += 1
+            words[item.catalog] += count_words(item.msgid)
+        for name in sorted(set(catalogs) | set(found), key=_catalog_order):
+            path = relative(project, folder / f"{name}.po")
+            catalog = catalogs.get(name, Catalog())
+            if name in found:
+                wanted = {_key(m) for m in found[name] if m.id}
+                catalog = _only(catalog, wanted)
+            stat = catalog_stat(path, language, catalog)
+            stat.missing, stat.untranslated = missing[path], stat.untranslated + missing[path]
+            stat.words["untranslated"] += words[path]
+            stats.append(stat)
     return stats
+
+
+def _only(catalog: Catalog, keys: set[Any]) -> Catalog:
+    """A copy of the catalog with only the messages whose key is in ``keys``."""
+    kept = Catalog(locale=catalog.locale, fuzzy=False)
+    for message in catalog:
+        if message.id and _key(message) in keys:
+            kept[message.id] = message
+    return kept
 
 
 # -- languages ----------------------------------------------------------------------------------------------

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from szpub.catalogs import checks
 from szpub.catalogs import update as catalogs
+from szpub.catalogs.stale import DRAFT_ENV
 from szpub.core.errors import SzpubError
 from szpub.core.project import Project, find_project
 
@@ -36,6 +38,8 @@ def _languages(project: Project, chosen: list[str] | None) -> list[str]:
 def preflight(project: Project, languages: Iterable[str], *, release: bool = True) -> bool:
     """The checks ``szpub build`` runs first: prints the findings, True if the build may go on."""
     targets = [lang for lang in dict.fromkeys(languages) if lang != project.source_language]
+    if not release:  # the sphinx-build children inherit it: a draft shows missing messages untranslated
+        os.environ[DRAFT_ENV] = "1"
     if not targets:
         return True
     report = checks.run_checks(project, targets, release=release)
@@ -44,9 +48,25 @@ def preflight(project: Project, languages: Iterable[str], *, release: bool = Tru
     if len(report.findings) > len(report.errors):  # a draft's untranslated and fuzzy messages
         warnings = len(report.findings) - len(report.errors)
         print(f"szpub: {warnings} message(s) untranslated or fuzzy: `szpub check --draft` lists them", file=sys.stderr)
+    for language in targets if release else []:
+        _explain_stale(language, [f for f in report.errors if f.check == "stale" and f"/{language}/" in f.message])
     if not report.ok:
         _fail(f"{len(report.errors)} translation error(s); nothing was built (see the translators' guide)")
     return report.ok
+
+
+def _explain_stale(language: str, findings: list[checks.Finding]) -> None:
+    """Why a release build of ``language`` stops on catalogs behind the source, and the ways forward."""
+    if not findings:
+        return
+    pages = ", ".join(dict.fromkeys(finding.path for finding in findings))
+    print(
+        f"szpub: {language}: {len(findings)} message(s) of {pages} are not in the {language} catalogs "
+        f"(the source changed since the last `szpub update`, or a catalog is missing or empty).\n"
+        f"  Run `szpub update`, then translate them; or build a draft that shows them in the source "
+        f"language with `szpub build --draft`; or build the other languages only with `--lang`.",
+        file=sys.stderr,
+    )
 
 
 def _update(args: argparse.Namespace) -> int:
@@ -79,6 +99,10 @@ def _stat(args: argparse.Namespace) -> int:
         print(json.dumps([_stat_dict(stat) for stat in rows], ensure_ascii=False, indent=2))
     else:
         print(_stat_table(rows))
+        for total in totals.values():
+            if total.missing:
+                print(f"{total.language}: {total.missing} message(s) of the source are not in the catalogs "
+                      "(counted as untranslated): run szpub update", file=sys.stderr)  # fmt: skip
     return 0
 
 
@@ -87,6 +111,7 @@ def _stat_dict(stat: catalogs.CatalogStat) -> dict[str, Any]:
         "catalog": stat.path, "language": stat.language, "translated": stat.translated, "fuzzy": stat.fuzzy,
         "untranslated": stat.untranslated, "percent": round(stat.percent, 1), "source_words": stat.words,
         "translation": {stat.target_unit: stat.target},
+        "missing": stat.missing,
     }  # fmt: skip
 
 
