@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.locale import get_translation, translators
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
@@ -166,6 +167,39 @@ class DropTranslatedRawHTML(SphinxTransform):
                 _unsafe_documents(self.env).add(self.env.docname)
 
 
+class DropTranslatedFiles(SphinxTransform):
+    """After Locale: an image, download, or literal block (what ``include``/``literalinclude`` make) that a
+    translation brought in is dropped, as an error, unless the document's own text names it."""
+
+    default_priority = 21
+
+    def apply(self, **kwargs: Any) -> None:
+        source = Path(self.env.doc2path(self.env.docname)).read_text(encoding="utf-8")
+        found = [*self.document.findall(nodes.image), *self.document.findall(addnodes.download_reference)]
+        found += [*self.document.findall(nodes.literal_block)]
+        for node in found:
+            parent = _translated_parent(node)
+            evidence = str(node.get("uri") or node.get("reftarget") or node.astext())
+            if parent is None or evidence in source:
+                continue
+            logger.error(
+                "the translation of this passage brings in %r: dropped; fix the msgstr",
+                shorten(evidence, 40, newline=_SPACE),
+                type="szpub",
+                subtype="unsafe-translation",
+                location=parent,
+            )
+            node.parent.remove(node)
+            _unsafe_documents(self.env).add(self.env.docname)
+
+
+def _translated_parent(node: nodes.Node) -> nodes.Element | None:
+    parent = node.parent
+    while parent is not None and not parent.get("translated"):
+        parent = parent.parent
+    return parent
+
+
 class MarkUntranslatedText(SphinxTransform):
     """In a target language, text still in the source language says so (``lang``), for readers and screen readers.
 
@@ -211,6 +245,7 @@ def setup_translations(app: Sphinx) -> None:
     app.add_config_value("szpub_source_only", [], "env", types=frozenset({list}))
     app.connect("config-inited", on_config_inited, priority=300)  # publication's runs at 400
     app.add_transform(DropTranslatedRawHTML)
+    app.add_transform(DropTranslatedFiles)
     app.add_transform(MarkUntranslatedText)
     app.connect("build-finished", on_build_finished)
     app.connect("html-page-context", on_html_page_context)
