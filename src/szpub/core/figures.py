@@ -98,7 +98,7 @@ def _figure_nodes(path: Path, root: yaml.Node | None) -> list[yaml.MappingNode]:
 
 def _parse_fact(path: Path, node: yaml.MappingNode) -> Figure:
     line = node.start_mark.line + 1
-    raw = yamlfile.construct(node)
+    raw = yamlfile.construct(node, path, FiguresError)
     assert isinstance(raw, dict)  # a mapping node with string keys
     name = raw.get("id") if isinstance(raw.get("id"), str) else f"at line {line}"
     where = f"{path}:{line}: figure {name!r}"

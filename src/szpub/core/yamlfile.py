@@ -47,9 +47,12 @@ def load_yaml(path: Path, error: type[SzpubError]) -> yaml.Node | None:
     return root
 
 
-def construct(node: yaml.Node) -> object:
+def construct(node: yaml.Node, path: Path, error: type[SzpubError]) -> object:
     """The Python value of a checked node (str, int, float, bool, None, dict, list)."""
-    return yaml.SafeLoader("").construct_document(node)
+    try:
+        return yaml.SafeLoader("").construct_document(node)
+    except (ValueError, yaml.YAMLError) as err:  # int("9" * 5000) exceeds Python's digit limit
+        raise error(f"not a usable value: {str(err)[:80]}", path, node.start_mark.line + 1) from None
 
 
 def _check_events(events: object, path: Path, error: type[SzpubError]) -> None:

@@ -84,7 +84,7 @@ def load_sections(path: Path | None = None) -> SectionMap:
     """The section map in ``path`` (default: szpub's own); IngestError naming file and line."""
     path = path or DEFAULT_SECTIONS
     root = yamlfile.load_yaml(path, IngestError)
-    data = yamlfile.construct(root) if root else None
+    data = yamlfile.construct(root, path, IngestError) if root else None
     if not isinstance(data, dict) or not isinstance(data.get("sections"), list) or not data["sections"]:
         raise IngestError(f"{path}:1: expected a non-empty list under 'sections:' (and 'fallback: ID')")
     assert isinstance(root, yaml.MappingNode)  # data, its contents, is a dict

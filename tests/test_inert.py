@@ -1,0 +1,179 @@
+"""Untrusted release text, figures files and names stay inert: published as text, refused as file:line."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from conftest import copy_publication, run_szpub
+from szpub.ingest import publication as ingest
+from szpub.sphinx_ext.downloads import spreadsheet_safe
+
+HOSTILE = Path(__file__).parent / "data" / "releases" / "hostile-markup.txt"
+TITLE = r"Foreign investment up 86.6% in R&D #1, $5_bn ~ \input{/etc/hostname}"
+
+_FIGURE = (
+    '  - id: x\n    value: {value}\n    kind: count\n    period: "{period}"\n    section: talent\n    label: {label}\n'
+)
+BAD_FIGURES = {
+    "nan": _FIGURE.format(value=".nan", period="2024", label="L"),
+    "inf": _FIGURE.format(value="-.inf", period="2024", label="L"),
+    "1e308": _FIGURE.format(value="1.0e308", period="2024", label="L"),
+    "huge int": _FIGURE.format(value="9" * 5000, period="2024", label="L"),
+    "newline label": _FIGURE.format(value="1", period="2024", label='"a\\nb"'),
+    "period 0000": _FIGURE.format(value="1", period="0000", label="L"),
+    "month 13": _FIGURE.format(value="1", period="2024-13", label="L"),
+    "tag": _FIGURE.format(value="!!python/object/apply:os.system [id]", period="2024", label="L"),
+    "int key": "figures:\n  - 1: x\n",
+    "complex key": "figures:\n  - ? [a, b]\n    : x\n",
+    "not a mapping": "figures:\n  - just text\n",
+}
+BOMB = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
+    f"{n}: &{n} [{','.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi", strict=True)
+)
+
+
+@pytest.fixture(scope="module")
+def _publication_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_publication(tmp_path_factory.mktemp("bad-data"))
+
+
+@pytest.fixture
+def bad_root(_publication_copy: Path) -> Iterator[Path]:
+    """The copy, its figures file and glossary put back after each test."""
+    saved = {name: (_publication_copy / name).read_bytes() for name in ("docs/figures.yaml", "locales/glossary.csv")}
+    yield _publication_copy
+    for name, data in saved.items():
+        (_publication_copy / name).write_bytes(data)
+
+
+def _check_fails_at(root: Path, expected: str, *args: str) -> str:
+    started = time.monotonic()
+    result = run_szpub(root, *(args or ("check", "--draft")))
+    elapsed = time.monotonic() - started
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert expected in output, output
+    assert "Traceback" not in output
+    assert elapsed < 20, elapsed  # a hang guard only: the file is refused before anything expands
+    return output
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FIGURES))
+def test_a_bad_figures_file_is_file_line(bad_root: Path, name: str) -> None:
+    (bad_root / "docs" / "figures.yaml").write_text("figures:\n" + BAD_FIGURES[name].removeprefix("figures:\n"))
+    _check_fails_at(bad_root, "docs/figures.yaml:")
+
+
+def test_a_billion_laughs_figures_file_is_refused_at_once(bad_root: Path) -> None:
+    (bad_root / "docs" / "figures.yaml").write_text(BOMB)
+    assert len(BOMB) < 1024
+    output = _check_fails_at(bad_root, "docs/figures.yaml:1:")
+    assert "aliases" in output
+
+
+def test_invalid_utf8_figures_file_names_its_line(bad_root: Path) -> None:
+    (bad_root / "docs" / "figures.yaml").write_bytes(b"figures:\n  - id: x\n    label: \xff\n")
+    assert "not valid UTF-8 (byte 0xff)" in _check_fails_at(bad_root, "docs/figures.yaml:3:")
+
+
+def test_plain_sphinx_build_reports_a_bad_figures_file_in_one_line(tmp_path: Path) -> None:
+    root = copy_publication(tmp_path / "pub")
+    (root / "docs" / "figures.yaml").write_text(BOMB)
+    sphinx = Path(subprocess.sys.executable).with_name("sphinx-build")  # type: ignore[attr-defined]
+    result = subprocess.run([str(sphinx), "-q", "-c", ".", "docs", str(tmp_path / "out")], cwd=root,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    assert [line for line in result.stderr.splitlines() if line.strip()] == [
+        f"{root / 'docs' / 'figures.yaml'}:1: ERROR: YAML anchors and aliases (&, *) are not allowed: "
+        "write each value out [szpub.figures]"
+    ]
+
+
+def test_a_bad_sections_file_is_file_line(tmp_path: Path) -> None:
+    sections = tmp_path / "sections.yaml"
+    sections.write_text(BOMB)
+    args = ("ingest", str(HOSTILE), "--dry-run", "--sections", str(sections))
+    output = _check_fails_at(tmp_path, f"{sections}:1:", *args)
+    assert "aliases" in output
+
+
+def test_a_bad_glossary_is_file_line(bad_root: Path) -> None:
+    (bad_root / "locales" / "glossary.csv").write_bytes(b"en,zh_CN\nport,\xff\n")
+    _check_fails_at(bad_root, "glossary.csv:2")
+
+
+@pytest.mark.parametrize("slug", ["../../x", "a/b", ".hidden", ""])
+def test_a_slug_that_is_a_path_is_refused(tmp_path: Path, slug: str) -> None:
+    root = copy_publication(tmp_path / "pub")
+    conf = (root / "conf.py").read_text()
+    lines = conf.splitlines()
+    number = next(i for i, line in enumerate(lines, 1) if line.startswith("szpub_slug"))
+    lines[number - 1] = f"szpub_slug = {slug!r}"
+    (root / "conf.py").write_text("\n".join(lines) + "\n")
+    _check_fails_at(root, f"conf.py:{number}: szpub_slug")
+    assert not (tmp_path / "x").exists()
+
+
+def test_spreadsheet_formulas_are_neutralised_and_numbers_kept() -> None:
+    payloads = ["=HYPERLINK(\"http://evil\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+    assert [spreadsheet_safe(p) for p in payloads] == ["'" + p for p in payloads]
+    assert [spreadsheet_safe(v) for v in (-5, 86.6, "port", "R&D")] == [-5, 86.6, "port", "R&D"]
+
+
+def _fragments(release: Path) -> list[str]:
+    """The release's text between its figures (which become roles): each must be published verbatim."""
+    plan = ingest.prepare(release)
+    texts = {0: plan.release.title, **{p.paragraph.number: p.paragraph.text for p in plan.placements}}
+    pieces = []
+    for number, text in texts.items():
+        position = 0
+        for figure in (f for f in plan.figures if f.paragraph == number):
+            pieces.append(text[position:figure.start])
+            position = figure.end
+        pieces.append(text[position:])
+    return [piece.strip() for piece in pieces if len(piece.strip()) > 3]
+
+
+@pytest.mark.slow
+def test_a_hostile_release_is_published_as_its_text(tmp_path: Path) -> None:
+    out = tmp_path / "hostile"
+    assert run_szpub(tmp_path, "ingest", str(HOSTILE), "--out", str(out)).returncode == 0
+    result = run_szpub(out, "build", "--draft", "--format", "html", "--lang", "en")
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = out / "_build" / "site" / "en"
+    text = ""
+    for page in ("index.html", "general.html"):
+        tree = lxml.html.parse(str(site / page)).getroot()
+        assert [s for s in tree.iter("script") if not s.get("src") and "alert" in (s.text or "")] == []
+        assert [a for e in tree.iter() if isinstance(e.tag, str) for a in e.attrib if a.startswith("on")] == []
+        assert not [e for e in tree.iter("a") if (e.get("href") or "").startswith("javascript")]
+        assert not list(tree.iter("img")), page
+        main = tree.find_class("body")[0] if tree.find_class("body") else tree
+        text += " ".join(main.text_content().split()) + "\n"
+    missing = [piece for piece in _fragments(HOSTILE) if " ".join(piece.split()) not in text]
+    assert missing == []
+    assert "root:" not in text  # /etc/passwd was not included
+
+
+@pytest.mark.slow
+def test_a_hostile_title_gives_a_pdf_showing_it_and_reads_no_file(tmp_path: Path) -> None:
+    root = copy_publication(tmp_path / "pub")
+    conf = (root / "conf.py").read_text()
+    title = next(line for line in conf.splitlines() if line.strip().startswith('"title":'))
+    (root / "conf.py").write_text(conf.replace(title, f'    "title": {TITLE!r},', 1))
+    result = run_szpub(root, "build", "--draft", "--format", "pdf", "--lang", "en")
+    assert result.returncode == 0, result.stdout + result.stderr
+    pdf = next((root / "_build" / "site" / "en").glob("*.pdf"))
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert TITLE in " ".join(text.split())
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert f"Title:           {TITLE}" in info
+    latex = next(root.joinpath("_build").rglob("*-en.fls")).parent
+    assert "/etc/hostname" not in next(latex.glob("*-en.fls")).read_text()
+    assert "write18 enabled" not in next(latex.glob("*-en.log")).read_text(errors="replace")
