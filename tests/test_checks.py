@@ -38,6 +38,7 @@ CASES = {
     "markup": (("A **major** step.", "重大的一步。"), ("A **major** step.", "**重大**的一步。")),
     "unrendered": (("A new kind of service.", "一种**“新型”**服务。"), ("A new kind of service.", "一种“新型”服务。")),
     "html": (("Read more.", "阅读更多<img src=x onerror=alert(1)>。"), ("Read more.", "阅读更多。")),
+    "unsafe": (("Read more.", "阅读更多。\n\n```{include} /etc/hostname\n```"), ("Read more.", "阅读更多。")),
     "glossary": (
         ("Published by Shenzhen Daily.", "由深圳每日报发布。"),
         ("Published by Shenzhen Daily.", "由深圳日报发布。"),

@@ -18,6 +18,7 @@ from typing import Any
 from babel.messages.catalog import Catalog
 
 from szpub.catalogs.pofiles import CatalogError, read_catalog
+from szpub.catalogs.safety import TEMPLATE_MARKS, parser, refusals
 from szpub.catalogs.stale import missing_messages
 from szpub.catalogs.update import catalog_dir, is_document_catalog, relative, uses_characters
 from szpub.core.errors import SzpubError
@@ -33,8 +34,6 @@ _HALF_WIDTH = re.compile(rf"(?<=[{CJK_RANGE}])\s?[,.;:!?()]\s?(?=[{CJK_RANGE}])"
 _URL = re.compile(r"https?://[^\s)>\]]+")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 # Markup characters that survive rendering only when the markup failed (CommonMark next to CJK punctuation).
-# In publication.po and sphinx.po: what Jinja, %-formatting or LaTeX would read as markup.
-_TEMPLATE_MARKS = ("\\", "{", "}", "%")
 _LEFTOVERS = ("**", "__", "*", "`", "[", "]", "{", "}")
 
 
@@ -84,6 +83,7 @@ class Context:
     document: bool  # a MyST document catalog, as opposed to publication.po / sphinx.po
     facts: dict[str, Figure] | None = None
     glossary: list[Term] = field(default_factory=list)
+    catalog: str = ""  # its name (the document's, or sphinx, publication): which rules of catalogs.safety apply
 
 
 @dataclass(frozen=True)
@@ -98,19 +98,10 @@ class Markup:
 
 
 @cache
-def _parser() -> Any:
-    from markdown_it.renderer import RendererHTML
-    from myst_parser.config.main import MdParserConfig
-    from myst_parser.parsers.mdit import create_md_parser
-
-    return create_md_parser(MdParserConfig(), RendererHTML)
-
-
-@cache
 def markup(text: str) -> Markup:
     roles, code, links, texts = [], [], [], []
     emphasis: Counter[str] = Counter()
-    for block in _parser().parse(text):
+    for block in parser().parse(text):
         for token in block.children or []:
             if token.type == "myst_role":
                 roles.append(f"{{{token.meta['name']}}}`{token.content}`")
@@ -195,9 +186,18 @@ def check_html(msgid: str, msgstr: str, context: Context) -> list[str]:
     """Raw HTML is never published from a translation (the build refuses it too)."""
     problems = [f"raw HTML {snippet!r} that the source lacks" for snippet in raw_html(msgid, msgstr)]
     if not context.document:  # the title and the interface words also go into templates and LaTeX
-        marks = [mark for mark in _TEMPLATE_MARKS if msgstr.count(mark) > msgid.count(mark)]
+        marks = [mark for mark in TEMPLATE_MARKS if msgstr.count(mark) > msgid.count(mark)]
         problems += [f"{mark!r} that the source lacks: template or LaTeX markup" for mark in marks]
     return problems
+
+
+def check_unsafe(msgid: str, msgstr: str, context: Context) -> list[str]:
+    """The allow-list (catalogs.safety): page markup only as the source has it; interface strings plain text.
+
+    The build refuses the same messages (raw HTML is the ``html`` check's).
+    """
+    catalog = context.catalog or ("" if context.document else "sphinx")
+    return refusals(catalog, msgid, msgstr, besides_checks=True)
 
 
 def check_glossary(msgid: str, msgstr: str, context: Context) -> list[str]:
@@ -248,6 +248,7 @@ CHECKS: dict[str, Callable[[str, str, Context], list[str]]] = {
     "markup": check_markup,
     "unrendered": check_unrendered,
     "html": check_html,
+    "unsafe": check_unsafe,
     "glossary": check_glossary,
     "punctuation": check_punctuation,
     "identical": check_identical,
@@ -356,6 +357,6 @@ def run_checks(project: Project, languages: list[str] | None = None, *, release:
                 result.findings.append(Finding(err.path, err.line, "syntax", err.problem))
                 continue
             name = path.relative_to(folder).with_suffix("").as_posix()
-            context = Context(language, is_document_catalog(name), facts, glossary)
+            context = Context(language, is_document_catalog(name), facts, glossary, name)
             result.findings += check_catalog(shown, catalog, context, release=release)
     return result
