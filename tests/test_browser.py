@@ -246,3 +246,39 @@ def test_phone_print_and_screenshots(browser: Browser, server: str, folder: str)
         assert page.locator(".language-switcher").is_visible()
         page.screenshot(path=str(ARTIFACTS / f"{folder}-talent-phone.png"), full_page=True)
         assert errors == []
+
+
+def test_no_script_from_a_hostile_catalog_runs(browser: Browser, tmp_path: Path) -> None:
+    """Issue 10: pages built with plain sphinx-build from tests/roots/test-untrusted (exit non-zero, output
+    written) open without a dialog or a script error, the search page with a query over the hostile words."""
+    import shutil
+    import subprocess
+    import sys
+
+    root = tmp_path / "root"
+    shutil.copytree(Path(__file__).resolve().parent / "roots" / "test-untrusted", root)
+    command = [sys.executable, "-m", "sphinx", "-q", "-b", "html", "-D", "language=zh_CN", ".", "out"]
+    assert subprocess.run(command, cwd=root, capture_output=True, check=False).returncode != 0
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(root / "out")))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    dialogs: list[str] = []
+    try:
+        with reader(browser) as (context, errors):
+            page = context.new_page()
+            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+            base = f"http://127.0.0.1:{httpd.server_port}"
+            query = urllib.parse.quote("alert 引文 搜索")
+            for path in ("index.html", f"search.html?q={query}", "search.html?q=onload"):
+                page.goto(f"{base}/{path}")
+                page.wait_for_load_state("load")
+                if path.startswith("search"):
+                    page.wait_for_function(
+                        "() => (document.querySelector('#search-results p.search-summary')?.innerText ?? '') !== ''"
+                    )
+                page.mouse.move(200, 200)  # an onmouseover would fire here
+            assert errors == []
+            assert "全市迎来" in page.goto(f"{base}/index.html").text()  # type: ignore[union-attr]
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert dialogs == []
