@@ -129,8 +129,6 @@ def merge(
             entry.string, entry.user_comments = previous.string, previous.user_comments
             entry.flags |= previous.flags & {"fuzzy"}
             entry.previous_id = previous.previous_id if previous.fuzzy else []
-            notes = [c for c in previous.auto_comments if c.startswith(MEMORY_NOTE)]
-            entry.auto_comments = [*entry.auto_comments, *notes]  # where a prefilled translation came from
         elif elsewhere and _key(message) in elsewhere:
             entry.string = elsewhere[_key(message)]
             result.reused += 1
@@ -239,6 +237,7 @@ def _update_one(
     new = _new_catalog(project, language, name, old)
     update = merge(old, template, new, elsewhere)
     annotate(new, project, language)  # what each role and placeholder shows in this language
+    _keep_memory_notes(old, new)
     if memory is not None:  # after the merge: only what is still untranslated
         update.memory = sum(memory.prefill(new, language))
     update.path, update.status = relative(project, path), "created" if old is None else ""
@@ -254,6 +253,15 @@ def _update_one(
             new.creation_date = datetime.now(UTC).replace(second=0, microsecond=0)
             data = render_catalog(new, python_format=python_format)
     return path, data, update
+
+
+def _keep_memory_notes(old: Catalog | None, new: Catalog) -> None:
+    """A translation prefilled from a memory keeps its ``#. memory:`` note, last, while it stays."""
+    for message in old or ():
+        entry = new.get(message.id, message.context) if message.id else None
+        if entry is not None and entry.string == message.string:
+            notes = [c for c in message.auto_comments if c.startswith(MEMORY_NOTE) and c not in entry.auto_comments]
+            entry.auto_comments = [*entry.auto_comments, *notes]
 
 
 def read_language(project: Project, language: str) -> dict[str, PoCatalog]:

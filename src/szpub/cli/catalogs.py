@@ -11,9 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from szpub.catalogs import checks
 from szpub.catalogs import update as catalogs
+from szpub.catalogs.memory import load_memory, merge_glossaries
 from szpub.catalogs.stale import DRAFT_ENV
 from szpub.core.errors import SzpubError
 from szpub.core.project import Project, find_project
+
+MEMORY_HELP = "prefill untranslated messages from another publication's catalogs and glossary (repeatable)"
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -71,13 +74,18 @@ def _explain_stale(language: str, findings: list[checks.Finding]) -> None:
 
 def _update(args: argparse.Namespace) -> int:
     project = find_project(Path.cwd())
+    languages = _languages(project, args.lang)
     try:
-        result = catalogs.update_catalogs(project, _languages(project, args.lang))
+        memory = load_memory(args.memory, languages) if args.memory else None
+        result = catalogs.update_catalogs(project, languages, memory)
     except SzpubError as err:
         return _fail(f"{err}\nno catalog was changed")
+    if memory is not None:
+        print(f"{merge_glossaries(project, memory)} glossary term(s) from memory")
     for item in result.catalogs:
         if item.status != "unchanged":
             counts = f"{item.added} new, {item.reused} from other pages, {item.fuzzy} fuzzy, {item.obsolete} obsolete"
+            counts += f", {item.memory} from memory" if args.memory else ""
             print(f"{item.path}: {item.status} ({counts})")
     print(
         f"{result.count('created')} created, {result.count('updated')} updated, {result.count('unchanged')} unchanged"
@@ -110,13 +118,13 @@ def _stat_dict(stat: catalogs.CatalogStat) -> dict[str, Any]:
     return {
         "catalog": stat.path, "language": stat.language, "translated": stat.translated, "fuzzy": stat.fuzzy,
         "untranslated": stat.untranslated, "percent": round(stat.percent, 1), "source_words": stat.words,
-        "translation": {stat.target_unit: stat.target},
+        "translation": {stat.target_unit: stat.target}, "from_memory": stat.memory,
         "missing": stat.missing,
     }  # fmt: skip
 
 
 def _stat_table(rows: list[catalogs.CatalogStat]) -> str:
-    head = ("catalog", "translated", "fuzzy", "untranslated", "%", "source words t/f/u", "translation")
+    head = ("catalog", "translated", "fuzzy", "untranslated", "%", "source words t/f/u", "translation", "memory")
     lines = [head]
     for stat in rows:
         words = "/".join(str(stat.words[state]) for state in ("translated", "fuzzy", "untranslated"))
@@ -129,6 +137,7 @@ def _stat_table(rows: list[catalogs.CatalogStat]) -> str:
                 f"{stat.percent:.0f}",
                 words,
                 f"{stat.target} {stat.target_unit}",
+                str(stat.memory),
             )
         )
     widths = [max(len(row[i]) for row in lines) for i in range(len(head))]
@@ -183,6 +192,7 @@ def add_commands(commands: Any) -> None:
     """Registers the translators' commands on the ``szpub`` parser's subparsers."""
     update = commands.add_parser("update", help="extract the messages and merge them into every language's catalogs")
     update.add_argument("--lang", action="append", help="only this language (repeatable)")
+    update.add_argument("--memory", action="append", type=Path, metavar="PUB", help=MEMORY_HELP)
     update.set_defaults(func=_update)
     stat = commands.add_parser("stat", help="translated, fuzzy and untranslated messages and words per catalog")
     stat.add_argument("--lang", action="append", help="only this language (repeatable)")

@@ -19,7 +19,7 @@ from szpub.core.errors import SzpubError
 from szpub.core.figures import FiguresError, load_figures
 from szpub.ingest.figures import FoundFigure, find_figures
 from szpub.ingest.release import IngestError, Paragraph, Release, fold, read_release
-from szpub.ingest.sections import SectionMap, load_sections
+from szpub.ingest.sections import ALONE_TITLE, SectionMap, load_section_map
 
 DEFAULT_LANGUAGES = ("zh_CN",)
 SOURCE_LANGUAGE = "en"
@@ -65,13 +65,14 @@ def assign_sections(paragraphs: tuple[Paragraph, ...], sections: SectionMap) -> 
     """The lede opens the index; every other paragraph goes to its best-matching section."""
     placements = [Placement(paragraphs[0], INDEX, "the lede (first paragraph) opens the index page")]
     for paragraph in paragraphs[1:]:
-        scored = [(len(hits), -order, section, hits) for order, section in enumerate(sections.sections)
-                  for hits in [section.hits(paragraph.text)]]
-        count, _, best, hits = max(scored, key=lambda item: item[:2])
-        if count:
-            tally = {hit: hits.count(hit) for hit in hits}
-            reason = "matched " + ", ".join(f"'{hit}'" + (f" \u00d7{n}" if n > 1 else "") for hit, n in tally.items())
-            placements.append(Placement(paragraph, best.id, reason))
+        topic = sections.best(paragraph.text)
+        if topic.score >= sections.threshold:
+            reason = f"matched {topic.describe()} (score {topic.score})"
+            placements.append(Placement(paragraph, topic.section.id, reason))
+        elif topic.score:
+            reason = (f"best topic {topic.section.id} scores {topic.score} ({topic.describe()}), under the map's "
+                      f"threshold {sections.threshold}: the fallback section")
+            placements.append(Placement(paragraph, sections.fallback, reason))
         else:
             placements.append(Placement(paragraph, sections.fallback, "no keyword matched: the fallback section"))
     return placements
@@ -101,7 +102,7 @@ def _title_figures(release: Release, figures: list[FoundFigure], taken: set[str]
 def prepare(release_path: Path, sections_path: Path | None = None, languages: list[str] | None = None) -> Plan:
     """Reads the release and the section map and plans the publication; IngestError on bad input."""
     release = read_release(release_path)
-    sections = load_sections(sections_path)
+    sections = load_section_map(sections_path)
     # zh-CN as readers write it, zh_CN as Sphinx does
     targets = tuple(dict.fromkeys(language.replace("-", "_") for language in languages or DEFAULT_LANGUAGES))
     for language in targets:
@@ -162,7 +163,8 @@ def render_publication(plan: Plan) -> dict[str, str]:
     )
     for section_id in plan.section_ids():
         paragraphs = [prose[p.paragraph.number] for p in plan.placements if p.section == section_id]
-        title = _escape(plan.sections.get(section_id).title)
+        alone = plan.section_ids() == [plan.sections.fallback]  # nothing matched a topic: one article part
+        title = _escape(ALONE_TITLE if alone else plan.sections.get(section_id).title)
         files[f"docs/{section_id}.md"] = f"# {_heading(title)}\n\n" + "\n\n".join(paragraphs) + "\n"
     files[f"docs/{FIGURES_FILE}"] = render_figures(plan)
     return files
@@ -273,8 +275,10 @@ def check_output(out: Path, *, force: bool) -> None:
         raise IngestError(f"{out}: folder is not empty; choose another, or use --force to replace its publication")
 
 
-def write_publication(plan: Plan, out: Path, *, force: bool = False) -> IngestResult:
-    """Writes the publication into ``out`` completely, or not at all."""
+def write_publication(
+    plan: Plan, out: Path, *, force: bool = False, memory: list[Path] | None = None
+) -> IngestResult:
+    """Writes the publication into ``out`` completely, or not at all; ``memory``: publications to prefill from."""
     check_output(out, force=force)
     if not plan.figures:
         line = plan.release.paragraphs[-1].line
@@ -291,7 +295,7 @@ def write_publication(plan: Plan, out: Path, *, force: bool = False) -> IngestRe
         staging.chmod(0o777 & ~_umask())  # mkdtemp's 0700 would outlive the move
         files = [*_write_files(staging, plan), f"release/{plan.release.path.name}"]
         _check_figures(staging / "docs" / FIGURES_FILE, plan)
-        catalogs = write_catalogs(staging, plan)
+        catalogs = write_catalogs(staging, plan, memory)
         _move_into_place(staging, out.absolute())
         done = True
     except OSError as err:
@@ -327,14 +331,19 @@ def _check_figures(path: Path, plan: Plan) -> None:
         raise IngestError(f"{plan.release.path}: the drafted figures file is not valid: {err}") from None
 
 
-def write_catalogs(root: Path, plan: Plan) -> tuple[str, ...]:
-    """Untranslated catalogs for every target language, written as ``szpub update`` writes them."""
+def write_catalogs(root: Path, plan: Plan, memory: list[Path] | None = None) -> tuple[str, ...]:
+    """Catalogs for every target language, written as ``szpub update [--memory PUB]`` writes them."""
+    from szpub.catalogs.memory import load_memory, merge_glossaries
     from szpub.catalogs.pofiles import CatalogError
     from szpub.catalogs.update import UpdateError, update_catalogs
     from szpub.core.project import ProjectError, find_project
 
+    remembered = load_memory(memory, list(plan.languages)) if memory else None  # the user's input: as it is
     try:
-        result = update_catalogs(find_project(root), list(plan.languages))
+        project = find_project(root)
+        result = update_catalogs(project, list(plan.languages), remembered)
+        if remembered is not None:
+            merge_glossaries(project, remembered)
     except (UpdateError, CatalogError, ProjectError) as err:  # a drafting bug, not the user's: say so plainly
         message = str(err).replace(str(root), "DIR")
         raise IngestError(f"{plan.release.path}: the drafted publication does not extract:\n{message}") from None
