@@ -211,3 +211,17 @@ def test_added_language_builds_its_pdf_with_xelatex(tmp_path: Path, language: st
     else:
         assert "FreeSerif" in fonts_used
     assert (folder / "index.html").is_file()
+
+
+def test_zh_hk_search_index_holds_the_words_readers_type(tmp_path: Path) -> None:
+    """jieba cut 外資企業 into 外資/企業 before szpub taught it the Simplified catalogs' words, converted."""
+    pub = copy_publication(tmp_path / "pub")
+    assert run_szpub(pub, "add-language", "zh_HK").returncode == 0  # the reviewed catalogs are already there
+    proc = run_szpub(pub, "build", "--lang", "zh_HK", "--format", "html")
+    assert proc.returncode == 0, proc.stderr
+    index = (pub / "_build" / "site" / "zh-hk" / "searchindex.js").read_text(encoding="utf-8")
+    terms = json.loads(index[index.index("(") + 1 : index.rindex(")")])["terms"]
+    for query in ("深圳", "人才", "航線", "外資企業", "國家元首"):
+        assert query in terms, query
+    page = (pub / "_build" / "site" / "zh-hk" / "index.html").read_text(encoding="utf-8")
+    assert 'lang="zh-HK"' in page and "搜尋" in page

@@ -14,6 +14,7 @@ from sphinx.util import logging
 
 from szpub.catalogs.pofiles import CatalogError, read_catalog
 from szpub.catalogs.safety import refusals
+from szpub.sphinx_ext import words
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -145,6 +146,8 @@ def on_builder_inited(app: Sphinx) -> None:
             type="szpub",
             subtype="search",
         )
+    elif app.config.language.startswith("zh") and app.config.locale_dirs:  # Traditional: teach jieba its words
+        words.teach_jieba(Path(app.srcdir, app.config.locale_dirs[0]), app.config.language)
     builtin = _SPHINX_DIR / "locale" / app.config.language / "LC_MESSAGES" / "sphinx.js"
     if interface_catalogs(app) and not builtin.is_file():
         app.add_js_file("translations.js")  # Sphinx links it only when it finds a sphinx.js
