@@ -11,6 +11,7 @@ from pathlib import Path
 from szpub import __version__
 from szpub.build import targets as build
 from szpub.build.progress import Progress
+from szpub.cli import exchange
 from szpub.cli.catalogs import MEMORY_HELP, add_commands, preflight
 from szpub.core.errors import SzpubError
 from szpub.core.project import find_project
@@ -22,7 +23,7 @@ def _build(args: argparse.Namespace) -> int:
     if not preflight(project, [target.language for target in targets], release=not args.draft):
         return 1
     with Progress(sys.stderr) as progress:
-        result = build.build(project, targets, jobs=args.jobs, listener=progress)
+        result = build.build(project, targets, jobs=args.jobs, listener=progress, on_wait=_print_waiting)
     for failed in result.failed:
         print(f"{failed.target.name} failed:", file=sys.stderr)
         print(_indent("\n".join(failed.errors)), file=sys.stderr)
@@ -33,6 +34,11 @@ def _build(args: argparse.Namespace) -> int:
     for tag in build.languages_without_pdf(project):
         print(f"note: the {tag} pages link a PDF that is not built yet: run szpub build --format pdf", file=sys.stderr)
     return 0
+
+
+def _print_waiting(pid: int | None) -> None:
+    holder = f" (pid {pid})" if pid else ""
+    print(f"waiting for another szpub build{holder} in this folder to finish", file=sys.stderr, flush=True)
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -100,6 +106,7 @@ def _parser() -> argparse.ArgumentParser:
     serve_parser.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
     serve_parser.set_defaults(func=_serve)
     add_commands(commands)
+    exchange.add_commands(commands)
     ingest_parser = commands.add_parser("ingest", help="turn a plain-text release into a publication in DIR")
     ingest_parser.add_argument("release", type=Path, metavar="RELEASE.txt", help="the release as received")
     ingest_parser.add_argument("--out", type=Path, metavar="DIR", help="where to write the publication")
