@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docutils import nodes
-from sphinx.builders.latex.constants import XELATEX_DEFAULT_FONTPKG
 from sphinx.errors import ConfigError
 from sphinx.locale import get_translation
 from sphinx.util import logging
@@ -17,6 +16,7 @@ from sphinx.util.docutils import SphinxDirective
 from szpub.core import l10n
 from szpub.core.project import conf_line, name_problem, pdf_stem
 from szpub.core.release import SOURCE_LINE, translate
+from szpub.sphinx_ext import fonts
 from szpub.sphinx_ext.latex import escape
 
 if TYPE_CHECKING:
@@ -26,11 +26,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 _ = get_translation("sphinx")
 
-_CJK_FONTS = r"""
-\setCJKmainfont{Noto Serif CJK SC}
-\setCJKsansfont{Noto Sans CJK SC}
-\setCJKmonofont{Noto Sans Mono CJK SC}
-"""
 _REQUIRED_FIELDS = ("title", "source", "updated")
 
 
@@ -101,7 +96,7 @@ def on_config_inited(app: Sphinx, config: Config) -> None:
     config.today = release.date
     config.release = config.version = ""
     config.copyright = str(_("© %(year)s %(source)s")) % {"year": release.updated.year, "source": release.source}
-    config.latex_engine = "xelatex"
+    fonts.use_xelatex(config)
     config.latex_theme = "howto"
     # Sphinx copies a latex_documents title and author into \title{} and \author{} as LaTeX markup
     stem = pdf_stem(config.szpub_slug, config.language)
@@ -149,12 +144,11 @@ def _latex_elements(release: Release) -> dict[str, str]:
         "maketitle": _title_block(release),
         "preamble": metadata + layout,
     }
-    if release.language.startswith("zh"):
-        elements["babel"] = ""
-        elements["fontpkg"] = XELATEX_DEFAULT_FONTPKG + _CJK_FONTS
-        # no glue between Chinese and Latin/digits: 2024年1月26日, not 2024 年 1 月 26 日
+    if fonts.cjk_face(release.language):  # xeCJK without babel: the catalogs give the captions
+        elements.update(fonts.latex_elements(release.language))
         elements["preamble"] += (
-            f"\\xeCJKsetup{{CJKecglue={{}}}}\n\\renewcommand{{\\contentsname}}{{{escape(str(_('Contents')))}}}\n"
+            fonts.cjk_preamble(release.language)
+            + f"\\renewcommand{{\\contentsname}}{{{escape(str(_('Contents')))}}}\n"
         )
     return elements
 
