@@ -225,3 +225,15 @@ def test_zh_hk_search_index_holds_the_words_readers_type(tmp_path: Path) -> None
         assert query in terms, query
     page = (pub / "_build" / "site" / "zh-hk" / "index.html").read_text(encoding="utf-8")
     assert 'lang="zh-HK"' in page and "搜尋" in page
+
+
+def test_root_index_gives_the_script_its_browser_tags() -> None:
+    from szpub.build.siteroot import root_index
+
+    entries = [
+        {"folder": l10n.folder_name(code), "tag": l10n.bcp47(code), "name": l10n.self_name(code), "title": "t"}
+        for code in ("en", "zh_CN", "zh_HK")
+    ]
+    page = root_index(entries, "en")
+    assert '"accepts": ["zh-hk", "zh-hant", "zh-tw", "zh-mo"]' in page
+    assert '"accepts": ["zh-cn", "zh-hans", "zh-sg", "zh-my"]' in page

@@ -70,7 +70,9 @@ def root_index(entries: list[dict[str, str]], source_folder: str) -> str:
         f'  <link rel="alternate" hreflang="{_attribute(e["tag"])}" href="{_attribute(e["folder"])}/index.html">'
         for e in entries
     )
-    choices = script_json([{"folder": e["folder"], "tag": e["tag"]} for e in entries])
+    choices = script_json(
+        [{"folder": e["folder"], "tag": e["tag"], "accepts": l10n.browser_tags(e["tag"])} for e in entries]
+    )
     source_json = script_json(source["folder"])
     return f"""<!DOCTYPE html>
 <html lang="{_attribute(source["tag"])}">
