@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -31,9 +32,10 @@ def copy_publication(dest: Path) -> Path:
     return dest
 
 
-def run_szpub(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """``szpub ARGS`` in ``cwd``, as a user runs it."""
-    return subprocess.run([*SZPUB, *args], cwd=cwd, capture_output=True, text=True, check=False)
+def run_szpub(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``szpub ARGS`` in ``cwd``, as a user runs it (``env``: variables added to the environment)."""
+    environment = {**os.environ, **env} if env else None
+    return subprocess.run([*SZPUB, *args], cwd=cwd, capture_output=True, text=True, check=False, env=environment)
 
 
 @pytest.fixture(scope="session")

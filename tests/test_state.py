@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import fcntl
 import gettext
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOTS, run_szpub
+from conftest import ROOTS, SZPUB, run_szpub
 
 
 def sphinx_build(*args: str | Path) -> subprocess.CompletedProcess[str]:
@@ -139,3 +142,101 @@ def test_a_stale_compiled_catalog_is_never_trusted(tmp_path: Path, path: str) ->
     assert "本页已翻译" in html and "Nobody has translated this sentence yet." in html  # the current .po
     for po_path in sorted(catalogs.glob("*.po")):
         assert gettext_catalog(po_path.with_suffix(".mo")) == msgfmt_catalog(po_path, tmp_path), po_path.name
+
+
+# -- szpub build: stamps, interrupted and failed builds, concurrent builds ---------------------------------
+
+HTML = ("build", "--draft", "--format", "html")
+OLD, NEW = "Nobody has translated this sentence yet.", "Nobody has translated this sentence so far."
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    """A small publication (two languages), its HTML built and published once."""
+    root = publication_from_root("test-stale-mo", tmp_path / "small")
+    result = run_szpub(root, *HTML)
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+def english_page(root: Path) -> str:
+    return (root / "_build" / "site" / "en" / "index.html").read_text(encoding="utf-8")
+
+
+def edit_source(root: Path) -> None:
+    index = root / "docs" / "index.md"
+    index.write_text(index.read_text(encoding="utf-8").replace(OLD, NEW), encoding="utf-8")
+
+
+@pytest.mark.parametrize("point", ["target", "publish", "swap"])
+def test_a_build_killed_at_any_point_is_completed_by_the_next(small: Path, point: str) -> None:
+    """SIGKILL after a target's Sphinx run, after assembling the site, and right after swapping it in."""
+    edit_source(small)
+    killed = run_szpub(small, *HTML, env={"SZPUB_TEST_DIE_AT": point})
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    if point != "swap":
+        assert OLD in english_page(small)  # the site is still the previous one
+
+    again = run_szpub(small, *HTML)
+    assert again.returncode == 0, again.stderr
+    assert "published" in again.stdout, again.stdout
+    assert NEW in english_page(small) and OLD not in english_page(small)
+    sites = [path.name for path in (small / "_build").glob("site-*")]
+    assert sites == [(small / "_build" / "site").resolve().name]  # leftovers of the killed build removed
+    third = run_szpub(small, *HTML)  # publishes again only if szpub's code changed meanwhile (edits beside tests)
+    assert third.stdout.startswith("up to date: ") or "done in" in third.stderr, third.stdout + third.stderr
+
+
+def test_a_target_built_but_never_published_is_published_by_the_next_build(small: Path) -> None:
+    """en/html succeeds and zh_CN/html fails: nothing is published, yet en/html has its stamp."""
+    edit_source(small)
+    chinese_out = small / "_build" / "html" / "zh-cn"
+    shutil.rmtree(chinese_out)
+    chinese_out.write_text("not a folder: the Chinese target cannot write its pages\n")
+    failed = run_szpub(small, *HTML)
+    assert failed.returncode == 1 and "zh_CN/html failed:" in failed.stderr, failed.stderr
+    assert OLD in english_page(small)
+
+    english = run_szpub(small, *HTML, "--lang", "en")  # en/html is up to date, but not published
+    assert english.returncode == 0, english.stderr
+    assert NEW in english_page(small), english.stdout + english.stderr
+
+    chinese_out.unlink()  # the cause fixed
+    both = run_szpub(small, *HTML)
+    assert both.returncode == 0, both.stderr
+    assert NEW in (small / "_build" / "site" / "zh-cn" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_second_build_waits_for_the_first(small: Path) -> None:
+    lock_path = small / "_build" / ".szpub" / "lock"
+    with lock_path.open("a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        lock.truncate(0)
+        lock.write(f"{os.getpid()}\n")
+        lock.flush()
+        edit_source(small)
+        second = subprocess.Popen(
+            [*SZPUB, *HTML], cwd=small, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        assert second.stderr is not None
+        said = [second.stderr.readline()]  # blocks until the second build says why it waits
+        while said[-1] and not said[-1].startswith("waiting") and len(said) < 5:
+            said.append(second.stderr.readline())
+        assert said[-1] == f"waiting for another szpub build (pid {os.getpid()}) in this folder to finish\n", said
+        time.sleep(0.5)
+        assert second.poll() is None  # still waiting: nothing built while the lock is held
+        assert OLD in english_page(small)
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    _stdout, stderr = second.communicate(timeout=300)
+    assert second.returncode == 0, stderr
+    assert NEW in english_page(small)
+
+
+def test_two_builds_at_once_both_succeed(small: Path) -> None:
+    edit_source(small)
+    builds = [subprocess.Popen([*SZPUB, *HTML], cwd=small, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+              for _ in range(2)]  # fmt: skip
+    results = [(build.wait(timeout=300), build.communicate()) for build in builds]
+    assert [code for code, _ in results] == [0, 0], results
+    assert any("waiting for another szpub build" in err for _, (_, err) in results), results
+    assert NEW in english_page(small)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import functools
 import hashlib
 import importlib
@@ -10,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -31,6 +34,8 @@ from szpub.core.project import Project, pdf_stem
 
 FORMATS = ("html", "pdf")
 STATE_DIR = ".szpub"  # under _build/: one stamp per target whose last run succeeded
+PUBLISHED = "published.json"  # in STATE_DIR: the stamps of the outputs that _build/site holds
+DIE_AT_ENV = "SZPUB_TEST_DIE_AT"  # tests: the process kills itself (SIGKILL) at this point of the build
 _TOOLS = ("sphinx", "myst-parser", "docutils", "babel", "szpub")
 _REPORT_LINES = 10
 _SPHINX_PROBLEM = re.compile(r"\b(WARNING|ERROR|CRITICAL|SEVERE)\b|Exception|Error:")
@@ -110,8 +115,47 @@ def plan(project: Project, languages: list[str] | None = None, formats: list[str
     return [BuildTarget(lang, fmt) for lang in chosen for fmt in (formats or FORMATS)]
 
 
-def build(project: Project, targets: list[BuildTarget], jobs: int = 0, listener: Listener | None = None) -> BuildResult:
-    """Builds the targets in parallel processes and, only if all succeed, publishes the site in one swap."""
+def build(
+    project: Project,
+    targets: list[BuildTarget],
+    jobs: int = 0,
+    listener: Listener | None = None,
+    on_wait: Callable[[int | None], None] | None = None,
+) -> BuildResult:
+    """Builds the targets in parallel processes and, only if all succeed, publishes the site in one swap.
+
+    One build at a time per publication: a second one waits for the first (``on_wait`` is told the pid
+    of the build it waits for).
+    """
+    with build_lock(project, on_wait):
+        return _build_locked(project, targets, jobs, listener)
+
+
+@contextlib.contextmanager
+def build_lock(project: Project, on_wait: Callable[[int | None], None] | None = None) -> Iterator[None]:
+    """An exclusive ``flock`` on ``_build/.szpub/lock``, released by the kernel even if the process is killed."""
+    path = project.build_dir / STATE_DIR / "lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a+") as file:
+        try:
+            fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait is not None:
+                file.seek(0)
+                holder = file.read().strip()
+                on_wait(int(holder) if holder.isdigit() else None)
+            fcntl.flock(file, fcntl.LOCK_EX)
+        file.truncate(0)
+        file.write(f"{os.getpid()}\n")
+        file.flush()
+        try:
+            yield
+        finally:
+            file.truncate(0)
+            fcntl.flock(file, fcntl.LOCK_UN)
+
+
+def _build_locked(project: Project, targets: list[BuildTarget], jobs: int, listener: Listener | None) -> BuildResult:
     notify = _serialized(listener)
     compile_catalogs(project, sorted({target.language for target in targets}))
     # longest first (PDF, then translated languages) so that the last one to finish is a short one
@@ -121,9 +165,37 @@ def build(project: Project, targets: list[BuildTarget], jobs: int = 0, listener:
     with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
         done = dict(zip(order, pool.map(lambda t: _run_notified(project, t, notify), order), strict=True))
     result = BuildResult([done[target] for target in targets])
-    if result.ok and (any(r.status == "built" for r in result.results) or not project.site.is_dir()):
+    if result.ok and (_published_stamps(project) != _current_stamps(project) or not project.site.is_dir()):
         result.published = publish(project)
     return result
+
+
+def _current_stamps(project: Project) -> dict[str, str]:
+    """Every target's last successful build (its fingerprint), the ones that publishing would include."""
+    stamps = {}
+    for language in project.languages:
+        for fmt in FORMATS:
+            target = BuildTarget(language, fmt)
+            fingerprint = _read_stamp(_stamp(project, target)).get("fingerprint")
+            if fingerprint:
+                stamps[target.key] = fingerprint
+    return stamps
+
+
+def _published_stamps(project: Project) -> dict[str, str] | None:
+    """What the site in ``_build/site`` was assembled from; None when not known (a publish was interrupted)."""
+    record = _read_stamp(project.build_dir / STATE_DIR / PUBLISHED)
+    return record.get("stamps") if record.get("site") == _site_folder(project) else None
+
+
+def _site_folder(project: Project) -> str | None:
+    return str(project.site.readlink()) if project.site.is_symlink() else None
+
+
+def _die_at(point: str) -> None:
+    """For the tests of interrupted builds: SIGKILL, as a power cut or the OOM killer would."""
+    if os.environ.get(DIE_AT_ENV) == point:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _serialized(listener: Listener | None) -> Listener:
@@ -156,6 +228,13 @@ def run_target(project: Project, target: BuildTarget) -> TargetResult:
     if recorded.get("fingerprint") == fingerprint and _output(project, target).is_file():
         return TargetResult(target, "up to date")
     stamp.unlink(missing_ok=True)
+    running = stamp.with_suffix(".running")
+    if running.exists():
+        # the last run of this target was killed: its environment or outputs may be half-written
+        shutil.rmtree(_doctrees(project, target), ignore_errors=True)
+        shutil.rmtree(_out_dir(project, target), ignore_errors=True)
+    running.parent.mkdir(parents=True, exist_ok=True)
+    running.touch()
     if recorded.get("tools") != tools:
         # Sphinx notices changed sources and templates, not changed extension code: read everything again
         shutil.rmtree(_doctrees(project, target), ignore_errors=True)
@@ -165,16 +244,23 @@ def run_target(project: Project, target: BuildTarget) -> TargetResult:
         shutil.rmtree(_out_dir(project, target), ignore_errors=True)
     result = _run_pdf(project, target) if target.format == "pdf" else _run_html(project, target)
     result.seconds = time.monotonic() - started
+    _die_at("target")
     if result.ok:
-        stamp.parent.mkdir(parents=True, exist_ok=True)
         seconds = round(result.seconds, 2)
         record = {"fingerprint": fingerprint, "tools": tools, "documents": documents, "seconds": seconds}
-        stamp.write_text(json.dumps(record) + "\n")
+        _write_atomically(stamp, json.dumps(record) + "\n")
     else:
         # Sphinx records a document read with warnings as up to date: forget the environment so the
         # next run reads it again and reports the same problem instead of passing silently.
         shutil.rmtree(_doctrees(project, target), ignore_errors=True)
+    running.unlink(missing_ok=True)
     return result
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    partial.write_text(text)
+    partial.replace(path)
 
 
 @functools.cache
@@ -378,12 +464,18 @@ def publish(project: Project) -> Path:
     """
     staging = project.build_dir / f"site-{uuid.uuid4().hex[:12]}"
     staging.mkdir(parents=True)
+    stamps = _current_stamps(project)  # read before assembling: what the new site is made of
     try:
         _assemble(project, staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    _die_at("publish")
     _swap(project.site, staging)
+    _die_at("swap")
+    # only now, after the swap: a build killed before this line publishes again next time
+    record = {"site": _site_folder(project), "stamps": stamps}
+    _write_atomically(project.build_dir / STATE_DIR / PUBLISHED, json.dumps(record) + "\n")
     _remove_old_sites(project.build_dir, keep=staging)
     return staging
 
