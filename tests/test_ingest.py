@@ -404,3 +404,82 @@ def test_figures_file_is_valid_yaml_for_the_editor(seed_publication: Path) -> No
     entries = yaml.safe_load(text)["figures"]
     assert [e["id"] for e in entries] == list(load_figures(seed_publication / "docs" / "figures.yaml"))
     assert '    period: "2023"\n' in text
+
+
+# -- releases ingest never saw (issue 14): figures an editor would extract, and the pages they go to ---------
+
+EXPECTED = yaml.safe_load((DATA / "expected.yaml").read_text(encoding="utf-8"))
+
+
+def _expected(name: str) -> list[tuple[str, float, str]]:
+    rows = [[part.strip() for part in row.split("|")] for row in EXPECTED[name]["figures"]]
+    return [(text, float(value), unit) for text, value, unit in rows]
+
+
+def _found(name: str) -> list[tuple[str, float, str]]:
+    return [(f.text, float(f.value), f.unit) for f in ingest.prepare(DATA / name).figures]
+
+
+def _scores() -> tuple[float, float, float]:
+    """Precision and recall of the figures (text and value), and how many of the right ones have the right unit."""
+    found_total = expected_total = right = right_unit = 0
+    for name in EXPECTED:
+        expected, found = _expected(name), _found(name)
+        found_total, expected_total = found_total + len(found), expected_total + len(expected)
+        pool = list(expected)
+        for text, value, unit in found:
+            match = next((item for item in pool if item[:2] == (text, value)), None)
+            if match is not None:
+                pool.remove(match)
+                right += 1
+                right_unit += match[2] == unit
+    return right / found_total, right / expected_total, right_unit / right
+
+
+def test_figures_of_unseen_releases_meet_the_bar() -> None:
+    precision, recall, units = _scores()
+    assert len(EXPECTED) >= 6
+    assert (precision, recall) >= (0.95, 0.95) and units >= 0.9, (precision, recall, units)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_unseen_release_gives_the_editors_figures(name: str) -> None:
+    assert _found(name) == _expected(name)
+
+
+_NEVER = ("6th", "sixth", "14th", "eight-day", "40", "144", "12345", "12333", "96116", "two", "three", "12", "500",
+          "5G", "2.5", "10", "3", "14", "1")
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_ranks_durations_periods_and_names_are_never_figures(name: str) -> None:
+    texts = {f.text for f in ingest.prepare(DATA / name).figures}
+    allowed = {row.split("|")[0].strip() for row in EXPECTED[name]["figures"]}
+    assert not (texts & set(_NEVER)) - allowed
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_unseen_release_goes_to_the_pages_of_its_topics(name: str) -> None:
+    plan = ingest.prepare(DATA / name)
+    assert [p.section for p in plan.placements[1:]] == EXPECTED[name]["sections"]
+
+
+def test_a_paragraph_that_matches_no_topic_well_is_not_forced(tmp_path: Path) -> None:
+    release = tmp_path / "notice.txt"
+    release.write_text(
+        "Shenzhen Government Online\nCity opens a reading room\nFrom: Shenzhen Daily\nUpdated: 2024-06-01 09:00\n\n"
+        "The city opened a reading room with 3,000 books on Saturday.\n\n"
+        "It serves an enterprise park and is open daily, with 40 seats.\n",
+        encoding="utf-8",
+    )
+    plan = ingest.prepare(release)
+    assert [p.section for p in plan.placements] == ["index", "general"]
+    assert "best topic investment scores 1 ('enterprise'), under the map's threshold 2" in plan.placements[1].reason
+    files = ingest.render_publication(plan)
+    assert files["docs/general.md"].startswith("# The release\n\n")  # the release's only part
+
+
+def test_title_figures_are_cited_in_the_page_title() -> None:
+    plan = ingest.prepare(DATA / "szgov-2024-03-15-port-throughput.txt")
+    heading = ingest.render_publication(plan)["docs/index.md"].splitlines()[0]
+    assert heading == "# Shenzhen Port handles {fact}`teus` TEUs in first two months"
