@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from szpub import __version__
 from szpub.sphinx_ext.appendix import setup_figures
+from szpub.sphinx_ext.article import setup_article
 from szpub.sphinx_ext.compiled import setup_compiled_catalogs
 from szpub.sphinx_ext.downloads import setup_downloads
+from szpub.sphinx_ext.draft import setup_draft
 from szpub.sphinx_ext.guard import setup_translations
 from szpub.sphinx_ext.publication import setup_publication
 from szpub.sphinx_ext.search import setup_search
@@ -34,7 +36,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_figures(app)
     setup_downloads(app)
     setup_site(app)
+    setup_article(app)
     setup_search(app)
     setup_translations(app)
     setup_stale(app)
+    setup_draft(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -67,13 +67,18 @@ def page_description(doctree: nodes.document | None, fallback: str) -> str:
     if doctree is not None:
         for paragraph in doctree.findall(nodes.paragraph):
             prose = isinstance(paragraph.parent, nodes.section | nodes.document)
-            if prose and "szpub-byline" not in paragraph["classes"]:
+            if prose and "szpub-byline" not in paragraph["classes"] and not _is_downloads(paragraph):
                 text = paragraph.astext()
                 break
     text = re.sub(r"\s+", " ", text).strip() or fallback
     if len(text) <= DESCRIPTION_LENGTH:
         return text
     return text[: DESCRIPTION_LENGTH - 1].rstrip() + "…"
+
+
+def _is_downloads(paragraph: nodes.paragraph) -> bool:
+    """The appendix's "Download the data: CSV · JSON" line: links, not a description of the page."""
+    return any("szpub-download" in ref["classes"] for ref in paragraph.findall(nodes.reference))
 
 
 def on_html_page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
@@ -91,7 +96,10 @@ def on_html_page_context(app: Sphinx, pagename: str, templatename: str, context:
     context["szpub_og_alternates"] = [og_locale(code) for code in published if code != current]
     if base_url:
         context["szpub_og_url"] = f"{base_url}{l10n.folder_name(current)}/{pagename}.html"
-    context["szpub_description"] = page_description(doctree, load_release(app.config, app.srcdir).subject)
+    release = load_release(app.config, app.srcdir)
+    context["szpub_description"] = page_description(doctree, release.subject)
+    # the portal publishes the release: the site's name (masthead, og:site_name), unless a feature named it
+    context.setdefault("szpub_site_name", release.portal or release.title)
     context["szpub_is_root"] = pagename == ROOT_DOC
     context["szpub_published"] = str(app.config.szpub_release.get("updated", ""))
     # docutils adds a second viewport tag to the one basic/layout.html writes

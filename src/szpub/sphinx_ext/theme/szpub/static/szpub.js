@@ -7,6 +7,8 @@ const SZPUB_LANGUAGE_KEY = "szpub-language";
 document.addEventListener("click", (event) => {
   const link = event.target.closest && event.target.closest("a[data-szpub-lang]");
   if (!link) return;
+  /* the same part of the article in the other language: anchors are the sections' file names, shared */
+  if (window.location.hash && !link.hash) link.hash = window.location.hash;
   try {
     localStorage.setItem(SZPUB_LANGUAGE_KEY, link.dataset.szpubLang);
   } catch (error) {
