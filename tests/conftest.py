@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,25 @@ def publication(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def site(publication: Path) -> Path:
     """The published site of the real publication: ``_build/site``."""
     return publication / "_build" / "site"
+
+
+def _repository_files() -> set[str]:
+    """Every file under the repository's docs/, locales/ and _build/."""
+    return {
+        str(path.relative_to(REPO))
+        for folder in ("docs", "locales", "_build")
+        for path in (REPO / folder).rglob("*")
+        if path.is_file()
+    }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _repository_is_never_written() -> Iterator[None]:
+    """Tests build copies (copy_publication, tests/roots): the session fails if one made a file in the repository.
+
+    New files only (a compiled .mo, a build's output): editors change existing sources beside a running suite.
+    """
+    before = _repository_files()
+    yield
+    made = sorted(_repository_files() - before)
+    assert not made, f"tests wrote into the repository: {made}"
