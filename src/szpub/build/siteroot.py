@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import html
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 
 from szpub.core import l10n
+from szpub.core.embed import script_json
 from szpub.core.release import translate
 from szpub.core.urls import ROOT_DOC, normalize_base_url, page_alternates
 
@@ -42,11 +42,6 @@ def _language_entries(project: Project, site: Path) -> list[dict[str, str]]:
                 {"folder": folder, "tag": l10n.bcp47(language), "name": l10n.self_name(language), "title": title}
             )
     return entries
-
-
-def script_json(value: object) -> str:
-    """JSON to put inside a ``<script>`` element: ``</script>`` or ``<!--`` in a string cannot end or hide it."""
-    return json.dumps(value, ensure_ascii=False).replace("</", "<\\/").replace("<!--", "<\\!--")
 
 
 def _attribute(value: str) -> str:

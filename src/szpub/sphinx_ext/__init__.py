@@ -18,6 +18,7 @@ from szpub.sphinx_ext.compiled import setup_compiled_catalogs
 from szpub.sphinx_ext.downloads import setup_downloads
 from szpub.sphinx_ext.draft import setup_draft
 from szpub.sphinx_ext.guard import setup_translations
+from szpub.sphinx_ext.newsmeta import setup_newsmeta
 from szpub.sphinx_ext.publication import setup_publication
 from szpub.sphinx_ext.search import setup_search
 from szpub.sphinx_ext.site import setup_site
@@ -37,6 +38,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_downloads(app)
     setup_site(app)
     setup_article(app)
+    setup_newsmeta(app)
     setup_search(app)
     setup_translations(app)
     setup_stale(app)
