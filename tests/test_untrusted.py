@@ -252,3 +252,29 @@ def test_szpub_check_and_build_refuse_each_class_at_its_line(tmp_path: Path) -> 
     build = run_szpub(root, "build", "--format", "html", "--lang", "zh_CN")
     assert build.returncode == 1 and "Traceback" not in build.stderr
     assert not (root / "_build" / "site").exists()
+
+
+@pytest.mark.parametrize("breakage", ["charset", "duplicate"])
+def test_a_catalog_the_strict_reader_refuses_publishes_none_of_its_messages(tmp_path: Path, breakage: str) -> None:
+    """Babel (and so Sphinx) compiles a .po that szpub's reader refuses (another charset, a duplicate msgid):
+    its messages must not be published unchecked."""
+    root = tmp_path / "root"
+    shutil.copytree(HOSTILE, root)
+    folder = root / "locales/zh_CN/LC_MESSAGES"
+    index = '"Language: zh_CN\\n"\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+    pages = 'msgid "Include one."\nmsgstr "```{include} secret.txt\\n```"\n'
+    interface = 'msgid "Search"\nmsgstr "x\\" onload=\\"alert(1)\\" y=\\""\n'
+    if breakage == "charset":
+        index = index.replace("utf-8", "ISO-8859-1")
+    else:  # Babel keeps the first of two entries
+        pages += '\nmsgid "Include one."\nmsgstr "包含一"\n'
+        interface += '\nmsgid "Search"\nmsgstr "搜索"\n'
+    for name, body in (("index.po", pages), ("sphinx.po", interface)):
+        (folder / name).write_text(f'msgid ""\nmsgstr ""\n{index}{body}', encoding="utf-8")
+    result = _sphinx(root, "html", "zh_CN")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert re.search(r"locales/zh_CN/LC_MESSAGES/index\.po:\d+: .*\[szpub\.catalog\]", result.stderr), result.stderr
+    out = root / "_out/html-zh_CN"
+    page = _parsed(out / "index.html")
+    assert page.handlers == [] and "TOP-SECRET-7731" not in (out / "index.html").read_text(encoding="utf-8")
+    assert "Include one." in (out / "index.html").read_text(encoding="utf-8")  # the source text instead

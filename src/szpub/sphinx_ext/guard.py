@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from gettext import NullTranslations
+from gettext import GNUTranslations, NullTranslations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -50,8 +50,9 @@ def injections(folder: Path, shown: Path, *, allow_fuzzy: bool = False) -> list[
         domain = path.relative_to(folder).with_suffix("").as_posix()
         try:
             catalog = read_catalog(path, shown=where)
-        except CatalogError as err:
-            problems.append(Injection(str(err), domain, "", "catalog"))
+        except CatalogError as err:  # Babel, and so Sphinx, may still compile it: nothing of it is published
+            problems += [Injection(str(err), domain, "", "catalog")]
+            problems += [Injection("", domain, msgid, "catalog") for msgid in compiled_msgids(path.with_suffix(".mo"))]
             continue
         for message in catalog:
             if not message.id or not message.string or (message.fuzzy and not allow_fuzzy):
@@ -62,6 +63,16 @@ def injections(folder: Path, shown: Path, *, allow_fuzzy: bool = False) -> list[
                     text = f"{where}:{message.lineno}: {_refusal(problem, msgid)}"
                     problems.append(Injection(text, domain, key, "unsafe-translation"))
     return problems
+
+
+def compiled_msgids(mo_path: Path) -> list[str]:
+    """Every msgid of a compiled catalog, as Sphinx will read it (none if there is no readable .mo)."""
+    try:
+        with mo_path.open("rb") as file:
+            catalog = GNUTranslations(file)._catalog  # type: ignore[attr-defined]
+    except (OSError, ValueError, LookupError):  # gettext raises OSError, UnicodeDecodeError, LookupError
+        return []
+    return [key if isinstance(key, str) else key[0] for key in catalog if key]
 
 
 def _refusal(problem: str, msgid: str) -> str:
@@ -96,7 +107,8 @@ def on_config_inited(app: Sphinx, config: Any) -> None:
             shown = Path(os.path.relpath(folder, app.confdir))
             problems += injections(folder, shown, allow_fuzzy=config.gettext_allow_fuzzy_translations)
     for problem in problems:
-        logger.error(problem.text, type="szpub", subtype=problem.subtype)
+        if problem.text:
+            logger.error(problem.text, type="szpub", subtype=problem.subtype)
     if problems:
         app.statuscode = 1  # whatever the warning settings: this build must not be published
     refused: dict[str, set[str]] = {}
@@ -136,8 +148,8 @@ def _forget(translator: Any, msgids: set[str]) -> None:
     """Drops interface translations (sphinx.po): the theme shows the source language's text instead."""
     while translator is not None:
         catalog = getattr(translator, "_catalog", {})
-        for msgid in msgids:
-            catalog.pop(msgid, None)
+        for key in [key for key in catalog if (key if isinstance(key, str) else key[0]) in msgids]:
+            del catalog[key]  # a plural message's forms are keyed (msgid, n)
         translator = getattr(translator, "_fallback", None)
 
 
