@@ -10,7 +10,7 @@ import pytest
 import yaml
 from babel.messages.pofile import read_po
 
-from conftest import REPO, run_szpub
+from conftest import REPO, copy_publication, run_szpub
 from szpub.core.figures import load_figures
 from szpub.core.markup import ROLE as ANY_ROLE
 from szpub.ingest import publication as ingest
@@ -483,3 +483,75 @@ def test_title_figures_are_cited_in_the_page_title() -> None:
     plan = ingest.prepare(DATA / "szgov-2024-03-15-port-throughput.txt")
     heading = ingest.render_publication(plan)["docs/index.md"].splitlines()[0]
     assert heading == "# Shenzhen Port handles {fact}`teus` TEUs in first two months"
+
+
+# -- drafts are visibly drafts (issue 14) ----------------------------------------------------------------------
+
+
+def _pages_html(site: Path) -> dict[str, str]:
+    """Every reading page (the theme's masthead) of every language folder."""
+    pages = {}
+    for page in sorted(site.glob("*/*.html")):
+        text = page.read_text(encoding="utf-8")
+        if 'class="masthead"' in text:
+            pages[page.relative_to(site).as_posix()] = text
+    return pages
+
+
+@pytest.mark.slow
+def test_a_draft_build_is_marked_on_every_page_and_a_release_build_is_not(tmp_path: Path) -> None:
+    from html.parser import HTMLParser
+
+    class Marks(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.banner: list[str] = []
+            self.robots: list[str] = []
+            self._in_banner = False
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found = dict(attrs)
+            self._in_banner = found.get("class") == "szpub-draft"
+            if tag == "meta" and found.get("name") == "robots":
+                self.robots.append(found.get("content") or "")
+
+        def handle_data(self, data: str) -> None:
+            if self._in_banner and data.strip():
+                self.banner.append(data.strip())
+                self._in_banner = False
+
+    def marks(text: str) -> tuple[list[str], list[str]]:
+        parser = Marks()
+        parser.feed(text)
+        return parser.banner, parser.robots
+
+    root = copy_publication(tmp_path / "pub")
+    result = run_szpub(root, "build", "--format", "html", "--draft")
+    assert result.returncode == 0, result.stderr
+    pages = _pages_html(root / "_build" / "site")
+    assert len(pages) >= 6 and any(name.startswith("zh-cn/") for name in pages)
+    for name, text in pages.items():
+        banner, robots = marks(text)
+        assert banner == ["草稿" if name.startswith("zh-cn/") else "DRAFT"], name
+        assert "noindex, nofollow" in robots, name
+    result = run_szpub(root, "build", "--format", "html")
+    assert result.returncode == 0, result.stderr
+    assert "up to date" not in result.stdout  # the draft's pages are not kept for a release
+    for name, text in _pages_html(root / "_build" / "site").items():
+        banner, robots = marks(text)
+        assert banner == [] and "noindex, nofollow" not in robots, name
+
+
+@pytest.mark.slow
+def test_a_draft_pdf_says_so_in_its_running_head(tmp_path: Path) -> None:
+    import subprocess
+
+    root = copy_publication(tmp_path / "pub")
+    result = run_szpub(root, "build", "--format", "pdf", "--draft")
+    assert result.returncode == 0, result.stderr
+    site = root / "_build" / "site"
+    for folder, mark in (("en", "DRAFT"), ("zh-cn", "草稿")):
+        pdf = next((site / folder).glob("*.pdf"))
+        pages = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        heads = [page.lstrip().splitlines()[0] for page in pages.split("\f") if page.strip()]
+        assert heads and all(head.strip() == mark for head in heads), (folder, heads)

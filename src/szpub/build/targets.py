@@ -28,6 +28,7 @@ from typing import Any
 from szpub.build import pdf as latex
 from szpub.build import runner
 from szpub.catalogs.compiled import refresh_catalogs
+from szpub.catalogs.stale import DRAFT_ENV
 from szpub.core import l10n
 from szpub.core.errors import SzpubError
 from szpub.core.project import Project, pdf_stem
@@ -402,7 +403,8 @@ def tools_fingerprint() -> str:
 
 def _fingerprint(project: Project, target: BuildTarget, tools: str) -> str:
     """A hash of everything a target is made from: the tools, conf.py, the sources, its catalogs."""
-    digest = hashlib.sha256(f"{target.key}\0{tools}\0".encode())
+    draft = os.environ.get(DRAFT_ENV, "")  # a draft's pages carry its mark: a release build is another build
+    digest = hashlib.sha256(f"{target.key}\0{tools}\0{draft}\0".encode())
     _hash_files(digest, project.root, [project.root / "conf.py", *files_under(project.docs)])
     catalogs = files_under(project.locales / target.language)
     _hash_files(digest, project.root, [p for p in catalogs if p.suffix != ".mo"])

@@ -33,7 +33,8 @@ _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
     "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 )
-_DATE_BEFORE = re.compile(rf"\b(?:{_MONTHS})\.?\s$", re.IGNORECASE)
+# a day of a date, also the second of a range: "Nov. 14 to 18"
+_DATE_BEFORE = re.compile(rf"\b(?:{_MONTHS})\.?\s(?:\d{{1,2}}\s?(?:to|-|\u2013|and)\s?)?$", re.IGNORECASE)
 _DATE_AFTER = re.compile(rf"^\s(?:{_MONTHS})\b", re.IGNORECASE)
 _CURRENCY_AFTER = re.compile(r"^\s(?P<unit>yuan|U\.S\. dollars|US dollars|dollars|euros|RMB)\b")
 _CURRENCY_BEFORE = {"US$": "US dollars", "$": "US dollars", "¥": "yuan", "RMB": "yuan", "RMB ": "yuan"}
@@ -51,6 +52,7 @@ _DURATION_ADJECTIVE = re.compile(rf"^-{_TIME_UNIT}\b", re.IGNORECASE)  # "144-ho
 _PERIOD_BEFORE = re.compile(r"\b(?:first|last|past|next|previous|coming|final)\s$", re.IGNORECASE)
 _PERIOD_AFTER = re.compile(rf"^\s{_TIME_UNIT}\b", re.IGNORECASE)  # "the first two months": a period
 _TIME_OF_DAY = re.compile(r"^\s?(?:am|pm|a\.m\.|p\.m\.)(?!\w)", re.IGNORECASE)
+_RATE_BEFORE = re.compile(r"\bper\s$", re.IGNORECASE)  # "stations per 10,000 residents": the rate's unit
 _IDENTIFIER_AFTER = re.compile(r"^\s(?:hotline|helpline|service line)\b", re.IGNORECASE)
 # "Terminal 3", "Line 14", "Fortune Global 500", "No. 1", "top 10": names, ranks; "About 300" is a figure
 _NAME_BEFORE = re.compile(r"(?:\bNos?\.|\b[Tt]op|\b[A-Z][\w-]*)\s$")  # not "China's 168 cities"
@@ -125,6 +127,8 @@ def _not_a_figure(text: str, start: int, end: int, *, plain: bool) -> bool:
     before, after = text[:start], text[end:]
     if _DURATION_ADJECTIVE.match(after) or (_PERIOD_BEFORE.search(before) and _PERIOD_AFTER.match(after)):
         return True
+    if _RATE_BEFORE.search(before):
+        return True
     if not plain:
         return False
     if len(text[start:end]) >= _IDENTIFIER_DIGITS or _TIME_OF_DAY.match(after) or _IDENTIFIER_AFTER.match(after):
@@ -160,7 +164,9 @@ _ENDS_PHRASE = frozenset(
     )
 )
 _ACRONYM = re.compile(r"[A-Z]{2,}s?")  # "TEUs", "GW": a unit; a capitalised word ("Airport") is a name
-_COMPOUND_UNIT = re.compile(r"^\s(?P<unit>percentage points?|[a-z]+ per (?:cubic |square )?[a-z]+)\b")
+_COMPOUND_UNIT = re.compile(
+    r"^\s(?P<unit>percentage points?|(?:square|cubic) [a-z]+|[a-z]+ per (?:cubic |square )?[a-z]+)\b"
+)
 
 
 def _is_plural(word: str) -> bool:
