@@ -310,7 +310,12 @@ def header_fields(catalog: Catalog) -> list[Header]:
         kept = [Header(name, value.strip()) for name, value in catalog.mime_headers]
     fields = [Header(h.name, owned.pop(h.name, h.value)) for h in kept if h.name not in _DROPPED_HEADERS]
     fields += [Header(name, value) for name, value in owned.items()]
-    return [h for h in fields if h.name in OWNED_HEADERS or (h.value and not _placeholder(h.value))]
+    # a template's placeholder goes; an empty field stays (msgfmt --check-header wants Last-Translator present)
+    return [h for h in fields if h.name in OWNED_HEADERS or not (_placeholder(h.value) or _empty_optional(h))]
+
+
+def _empty_optional(header: Header) -> bool:
+    return header.name == "Report-Msgid-Bugs-To" and not header.value
 
 
 def _placeholder(value: str) -> bool:
@@ -348,7 +353,8 @@ _HEADER_COMMENT = TextWrapper(width=WIDTH, subsequent_indent="# ", break_long_wo
 
 def _message_lines(catalog: Catalog, message: Message, *, obsolete: bool = False) -> Iterator[str]:
     yield from (f"# {comment}".rstrip() for comment in message.user_comments)
-    yield from (f"#. {line}" for comment in message.auto_comments for line in _COMMENTS.wrap(comment))
+    # one line per extracted comment, as xgettext writes them: readers show each line as one note
+    yield from (f"#. {line}".rstrip() for comment in message.auto_comments for line in comment.splitlines())
     if message.locations and not obsolete:
         locations = dict.fromkeys(f"{path}:{line}" if line else path for path, line in _sorted(message.locations))
         yield from (f"#: {line}" for line in _COMMENTS.wrap(" ".join(locations)))

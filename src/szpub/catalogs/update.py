@@ -108,8 +108,9 @@ def merge(
     new to this catalog but translated in another of the language's catalogs (``elsewhere``: a paragraph
     moved to another page) takes that translation.
     """
-    active = {_key(m): m for m in old if m.id} if old else {}
-    obsolete = dict(old.obsolete) if old else {}
+    # "is not None": a Catalog with only obsolete entries has len() 0, so it is falsy (a removed page's catalog)
+    active = {_key(m): m for m in old if m.id} if old is not None else {}
+    obsolete = dict(old.obsolete) if old is not None else {}
     wanted = {_key(m) for m in template if m.id}
     pool = [
         m
@@ -167,8 +168,9 @@ def _new_catalog(project: Project, language: str, name: str, old: Catalog | None
         if not any(mark in old.header_comment for mark in _PLACEHOLDERS):  # a template's comment gives way to ours
             catalog.header_comment = old.header_comment
         catalog.creation_date = old.creation_date
-    else:
+    else:  # as msginit starts one: revised now, by nobody yet
         catalog.language_team = locale.get_display_name("en") or language
+        catalog.revision_date, catalog.last_translator = catalog.creation_date, ""
     return catalog
 
 
