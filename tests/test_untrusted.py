@@ -278,3 +278,18 @@ def test_a_catalog_the_strict_reader_refuses_publishes_none_of_its_messages(tmp_
     page = _parsed(out / "index.html")
     assert page.handlers == [] and "TOP-SECRET-7731" not in (out / "index.html").read_text(encoding="utf-8")
     assert "Include one." in (out / "index.html").read_text(encoding="utf-8")  # the source text instead
+
+
+def test_a_deeply_nested_plural_forms_is_file_line_not_a_traceback(tmp_path: Path) -> None:
+    root = copy_publication(tmp_path / "pub")
+    path = root / "locales/zh_CN/LC_MESSAGES/talent.po"
+    text = path.read_text(encoding="utf-8")
+    line = text.splitlines().index('"Plural-Forms: nplurals=1; plural=0;\\n"') + 1
+    nested = "(" * 200 + "0" + ")" * 200  # within the 500-character bound; 200 levels of recursive descent
+    path.write_text(text.replace("plural=0;", f"plural={nested};"), encoding="utf-8")
+    check = run_szpub(root, "check", "--lang", "zh_CN")
+    output = check.stdout + check.stderr
+    assert check.returncode == 1 and "Traceback" not in output, output[-2000:]
+    assert re.search(rf"talent\.po:{line}: .*Plural-Forms .*nested too deeply", output), output[-2000:]
+    msgfmt = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True, check=False)
+    assert msgfmt.returncode == 0  # GNU gettext reads it: only szpub's own parser was at fault

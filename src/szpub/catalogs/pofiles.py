@@ -237,8 +237,11 @@ def plural_forms_problem(value: str) -> str:
             return f"{expression[position:].strip()[:20]!r} is not part of gettext's plural grammar"
         tokens.append(token.group(1))
         position = token.end()
-    parser = _PluralParser(tokens)
-    if not parser.parse():
+    try:
+        well_formed = _PluralParser(tokens).parse()
+    except RecursionError:  # some 100 nested parentheses fill Python's stack; CLDR's rules nest 2 deep
+        return "the plural expression is nested too deeply"
+    if not well_formed:
         return "not a well-formed plural expression (n, integers, operators, ?: and parentheses)"
     return ""
 
