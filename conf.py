@@ -10,8 +10,9 @@ locale_dirs = [str(Path(__file__).parent / "locales")]  # absolute: Sphinx resol
 gettext_compact = False
 
 szpub_slug = "shenzhen-opening-up-2024-01-26"
-# Where _build/site is published: hreflang, canonical and sitemap.xml URLs start here (replace before publishing).
-szpub_base_url = "https://example.org/shenzhen-opening-up-2024-01-26/"
+# Where _build/site is published ("https://.../"): absolute hreflang, canonical, OpenGraph and feed URLs and
+# a sitemap.xml. Empty: relative links and no sitemap (a build says so once).
+szpub_base_url = ""
 szpub_release = {
     "title": "City to advance higher-level opening up",
     "source": "Shenzhen Daily",

@@ -39,22 +39,20 @@ def built(publication: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(publication, tmp_path / "built", symlinks=True))
 
 
-def test_the_site_is_a_link_swapped_to_a_fresh_folder(site: Path) -> None:
-    assert site.is_symlink()
-    assert site.resolve().parent == site.parent
-    assert site.resolve().name.startswith("site-")
-    assert [path.name for path in site.parent.glob("site-*")] == [site.resolve().name]
+def test_the_site_is_a_real_folder_and_no_staging_is_left(site: Path) -> None:
+    assert site.is_dir() and not site.is_symlink()  # cp -r copies files, not a link (issue 13)
+    assert list(site.parent.glob("site-*")) == []
 
 
 def test_an_unchanged_publication_builds_nothing(built: Path) -> None:
     # normally a no-op already; a rebuild only if szpub's own files changed since the session's build
     assert run_szpub(built, "build").returncode == 0
-    site_folder = (built / "_build" / "site").resolve()
+    site_folder = (built / "_build" / "site").stat().st_ino
     result = run_szpub(built, "build")
     assert result.returncode == 0, result.stderr
     assert result.stderr.count("up to date") == 4, result.stderr
     assert result.stdout.startswith("up to date: ")
-    assert (built / "_build" / "site").resolve() == site_folder
+    assert (built / "_build" / "site").stat().st_ino == site_folder  # not published again
 
 
 def test_a_removed_page_is_no_longer_published(built: Path) -> None:
@@ -70,7 +68,7 @@ def test_a_removed_page_is_no_longer_published(built: Path) -> None:
 
 def test_a_myst_error_keeps_the_previous_site_and_names_target_and_line(built: Path) -> None:
     site = built / "_build" / "site"
-    before, folder = digest(site), site.resolve()
+    before, folder = digest(site), site.stat().st_ino
     talent = built / "docs" / "talent.md"
     original = talent.read_text(encoding="utf-8")
     talent.write_text(original.replace("\n\nTo acquire", "\n\nSee {nosuchrole}`x`. To acquire"), encoding="utf-8")
@@ -81,16 +79,16 @@ def test_a_myst_error_keeps_the_previous_site_and_names_target_and_line(built: P
     assert "en/html failed:" in result.stderr
     assert 'docs/talent.md:3: WARNING: Unknown interpreted text role "nosuchrole".' in result.stderr
     assert "szpub: error: en/html failed; the published site in _build/site is unchanged" in result.stderr
-    assert site.resolve() == folder
+    assert site.stat().st_ino == folder
     assert digest(site) == before
 
-    # fixed, the next build publishes a new folder and removes the old one
+    # fixed, the next build swaps a new folder in and removes the old one
     talent.write_text(original.replace("To acquire more", "To attract more"), encoding="utf-8")
     result = run_szpub(built, "build", "--lang", "en", "--format", "html")
     assert result.returncode == 0, result.stderr
-    assert "To attract more" in (site / "en" / "talent.html").read_text(encoding="utf-8")
-    assert site.resolve() != folder
-    assert not folder.exists()
+    assert "To attract more" in (site / "en" / "index.html").read_text(encoding="utf-8")  # the article
+    assert site.stat().st_ino != folder
+    assert list(built.joinpath("_build").glob("site-*")) == []
 
 
 def test_a_latex_error_reports_the_first_error_of_the_log_only(built: Path) -> None:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 SCRIPT = Path(__file__).parent.parent / "sphinx_ext" / "theme" / "szpub" / "static" / "szpub.js"
 # pages that are tools, not content: never in the sitemap
 _NOT_CONTENT = {"search", "genindex", "py-modindex"}
+_NOINDEX = '<meta name="robots" content="noindex">'
 _SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 _XHTML_NS = "http://www.w3.org/1999/xhtml"
 
@@ -106,9 +107,14 @@ def site_pages(site: Path, folders: list[str]) -> list[str]:
     for folder in folders:
         for page in (site / folder).rglob("*.html"):
             name = page.relative_to(site / folder).with_suffix("").as_posix()
-            if name not in _NOT_CONTENT and not name.startswith("_"):
+            if name not in _NOT_CONTENT and not name.startswith("_") and not _noindex(page):
                 names.add(name)
     return sorted(names, key=lambda name: (name != ROOT_DOC, name))
+
+
+def _noindex(page: Path) -> bool:
+    """A page that asks not to be listed: a section that moved into the article (sphinx_ext/article.py)."""
+    return _NOINDEX in page.read_text(encoding="utf-8", errors="replace")
 
 
 def sitemap(site: Path, languages: list[str], base_url: str) -> tuple[bytes, int]:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from szpub.build import pdf as latex
-from szpub.build import runner
+from szpub.build import runner, swap
 from szpub.catalogs.compiled import refresh_catalogs
 from szpub.catalogs.stale import DRAFT_ENV
 from szpub.core import l10n
@@ -190,7 +190,7 @@ def _published_stamps(project: Project) -> dict[str, str] | None:
 
 
 def _site_folder(project: Project) -> str | None:
-    return str(project.site.readlink()) if project.site.is_symlink() else None
+    return swap.site_id(project.site)
 
 
 def _die_at(point: str) -> None:
@@ -459,10 +459,11 @@ def _sphinx_errors(output: str, root: Path) -> list[str]:
 
 
 def publish(project: Project) -> Path:
-    """Assembles the built outputs into a fresh ``_build/site-<id>`` and swaps ``_build/site`` to it.
+    """Assembles the built outputs into a fresh ``_build/site-<id>`` and exchanges it with ``_build/site``.
 
-    ``_build/site`` is a symbolic link replaced in one ``os.replace``: readers see the old site or the
-    new one, never a mixture, and a failure before the swap leaves the old one untouched.
+    ``_build/site`` is a real folder (``cp -r`` copies it), swapped in one ``renameat2(RENAME_EXCHANGE)``
+    (``build.swap``): readers see the old site or the new one, never a mixture, and a failure before
+    the swap leaves the old one untouched.
     """
     staging = project.build_dir / f"site-{uuid.uuid4().hex[:12]}"
     staging.mkdir(parents=True)
@@ -473,13 +474,13 @@ def publish(project: Project) -> Path:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _die_at("publish")
-    _swap(project.site, staging)
+    swap.swap_in(project.site, staging)  # staging's name now holds the previous site
     _die_at("swap")
     # only now, after the swap: a build killed before this line publishes again next time
     record = {"site": _site_folder(project), "stamps": stamps}
     _write_atomically(project.build_dir / STATE_DIR / PUBLISHED, json.dumps(record) + "\n")
-    _remove_old_sites(project.build_dir, keep=staging)
-    return staging
+    _remove_old_sites(project.build_dir)
+    return project.site
 
 
 def _assemble(project: Project, staging: Path) -> None:
@@ -519,21 +520,10 @@ def languages_without_pdf(project: Project) -> list[str]:
     return [entry["tag"] for entry in manifest["languages"] if entry["html"] and not entry["pdf"]]
 
 
-def _swap(site: Path, staging: Path) -> None:
-    link = site.with_name(f".{staging.name}.link")
-    link.unlink(missing_ok=True)
-    link.symlink_to(staging.name)  # relative: _build/ can be moved or copied whole
-    if site.is_dir() and not site.is_symlink():  # a site published by an older szpub: a real folder
-        site.rename(site.with_name(f"site-{uuid.uuid4().hex[:12]}"))
-    link.replace(site)  # one rename(2): atomic
-
-
-def _remove_old_sites(build_dir: Path, keep: Path) -> None:
-    for old in _old_sites(build_dir, keep):
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def _old_sites(build_dir: Path, keep: Path) -> Iterator[Path]:
-    for path in build_dir.glob("site*"):
-        if path.name not in {keep.name, "site"} and path.is_dir() and not path.is_symlink():
-            yield path
+def _remove_old_sites(build_dir: Path) -> None:
+    """Previous sites and killed builds' staging folders (and an older szpub's ``site`` link, now swapped out)."""
+    for old in build_dir.glob("site-*"):
+        if old.is_symlink():
+            old.unlink()
+        elif old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)

@@ -31,9 +31,14 @@ def _build(args: argparse.Namespace) -> int:
         names = ", ".join(failed.target.name for failed in result.failed)
         return _fail(f"{names} failed; the published site in _build/site is unchanged")
     print(f"published {project.site}" if result.published else f"up to date: {project.site}")
+    if result.published and not project.base_url:
+        print(NO_BASE_URL, file=sys.stderr)
     for tag in build.languages_without_pdf(project):
         print(f"note: the {tag} pages link a PDF that is not built yet: run szpub build --format pdf", file=sys.stderr)
     return 0
+
+
+NO_BASE_URL = "note: szpub_base_url is empty in conf.py: the site links relatively and has no sitemap.xml"
 
 
 def _print_waiting(pid: int | None) -> None:

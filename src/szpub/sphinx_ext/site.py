@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from babel.core import get_global
 from docutils import nodes
 from sphinx.locale import get_translation
+from sphinx.util import logging
 
 from szpub.core import l10n
 from szpub.core.project import pdf_stem
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 _ = get_translation("sphinx")
+logger = logging.getLogger(__name__)
 
 THEME_DIR = Path(__file__).parent / "theme" / "szpub"
 DESCRIPTION_LENGTH = 160
@@ -134,6 +136,8 @@ def on_config_inited(app: Sphinx, config: Any) -> None:
 
 
 def on_builder_inited(app: Sphinx) -> None:
+    if app.builder.name == "html" and not normalize_base_url(app.config.szpub_base_url):
+        logger.info("szpub_base_url is empty: relative links, no canonical URLs (set it before publishing)")
     # Sphinx creates an empty _sources/ whenever the builder's class attribute says so, whatever the config
     if hasattr(app.builder, "copysource"):
         app.builder.copysource = app.config.html_copy_source
