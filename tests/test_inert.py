@@ -10,7 +10,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from conftest import copy_publication, run_szpub
+from conftest import SZPUB, copy_publication, run_szpub
 from szpub.ingest import publication as ingest
 from szpub.sphinx_ext.downloads import spreadsheet_safe
 
@@ -177,3 +177,25 @@ def test_a_hostile_title_gives_a_pdf_showing_it_and_reads_no_file(tmp_path: Path
     latex = next(root.joinpath("_build").rglob("*-en.fls")).parent
     assert "/etc/hostname" not in next(latex.glob("*-en.fls")).read_text()
     assert "write18 enabled" not in next(latex.glob("*-en.log")).read_text(errors="replace")
+
+
+_BACKTRACKING = "threshold: 1\nfallback: general\nsections:\n  - id: evil\n    title: Evil\n    keywords: []\n" \
+    "    patterns: [{pattern!r}]\n  - id: general\n    title: General\n    keywords: []\n    patterns: []\n"
+
+
+@pytest.mark.parametrize("pattern", ["(a+)+$", "(a|aa)+$"])
+def test_a_sections_pattern_that_backtracks_is_stopped_at_its_line(tmp_path: Path, pattern: str) -> None:
+    """Python's re takes hours on these over 60 letters; a pattern gets half a second per paragraph."""
+    sections = tmp_path / "sections.yaml"
+    sections.write_text(_BACKTRACKING.format(pattern=pattern))
+    release = tmp_path / "release.txt"
+    head = "Portal\nTitle\nFrom: Daily\nUpdated: 2024-03-01 09:30\n\nThe lede, which is never scored.\n\n"
+    release.write_text(head + "a" * 60 + "b with 3 firms.\n")
+    args = ("ingest", str(release), "--dry-run", "--sections", str(sections))
+    result = subprocess.run([*SZPUB, *args], cwd=tmp_path, capture_output=True, text=True, timeout=30, check=False)
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output
+    if result.returncode == 1:  # the regex engine gave up: the pattern is named at its section's line
+        assert f"{sections}:4: section 'evil': pattern {pattern!r}" in output, output
+    else:
+        assert result.returncode == 0, output  # the regex engine needed no backtracking

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import regex
 import yaml
 
 from szpub.core import yamlfile
@@ -14,6 +15,9 @@ from szpub.ingest.release import IngestError, fold
 
 DEFAULT_SECTIONS = Path(__file__).with_name("sections.yaml")
 RESERVED = ("index", "appendix")  # the pages every publication has
+# Seconds a rule may take on one paragraph: Python's re would take hours on (a|aa)+$ over 60 letters;
+# the regex module (re's syntax, version 0) stops there.
+PATTERN_TIMEOUT = 0.5
 
 
 
@@ -23,12 +27,22 @@ class Section:
 
     id: str
     title: str
-    rules: tuple[tuple[str, re.Pattern[str]], ...] = ()
+    rules: tuple[tuple[str, regex.Pattern[str]], ...] = ()
+    origin: str = ""  # FILE:LINE of the section in its map
 
     def hits(self, text: str) -> list[str]:
         """Every keyword or pattern occurrence in ``text``, by the rule's own spelling."""
         folded = fold(text)
-        return [name for name, rule in self.rules for _ in rule.finditer(folded)]
+        found: list[str] = []
+        for name, rule in self.rules:
+            try:
+                found += [name for _ in rule.finditer(folded, timeout=PATTERN_TIMEOUT)]
+            except TimeoutError:
+                raise IngestError(
+                    f"{self.origin}: section {self.id!r}: pattern {name!r} takes over {PATTERN_TIMEOUT} s on one"
+                    " paragraph (nested repetition such as (a+)+ backtracks without end): simplify it"
+                ) from None
+        return found
 
 
 @dataclass(frozen=True)
@@ -116,19 +130,23 @@ def _section(path: Path, line: int, raw: object) -> Section:
     unknown = set(raw) - {"id", "title", "keywords", "patterns"}
     if unknown:
         raise IngestError(f"{where} {section_id!r}: unknown field {sorted(unknown)[0]!r}")
-    rules: list[tuple[str, re.Pattern[str]]] = []
+    rules: list[tuple[str, regex.Pattern[str]]] = []
     for name in ("keywords", "patterns"):
         values = raw.get(name) or []
         if not isinstance(values, list) or not all(isinstance(value, str) and value for value in values):
             raise IngestError(f"{where} {section_id!r}: {name} must be a list of strings")
         for value in values:
             try:
-                rules.append((value, _keyword(value) if name == "keywords" else re.compile(value, re.IGNORECASE)))
-            except re.error as err:
+                rules.append((value, _keyword(value) if name == "keywords" else _pattern(value)))
+            except regex.error as err:
                 raise IngestError(f"{where} {section_id!r}: pattern {value!r}: {err}") from None
-    return Section(section_id, title.strip(), tuple(rules))
+    return Section(section_id, title.strip(), tuple(rules), f"{path}:{line}")
 
 
-def _keyword(keyword: str) -> re.Pattern[str]:
+def _pattern(pattern: str) -> regex.Pattern[str]:
+    return regex.compile(pattern, regex.IGNORECASE | regex.VERSION0)
+
+
+def _keyword(keyword: str) -> regex.Pattern[str]:
     words = r"[\s-]+".join(re.escape(word) for word in re.split(r"[\s-]+", fold(keyword).strip()))
-    return re.compile(rf"(?<![\w-]){words}(?:s|es)?(?![\w-])")
+    return regex.compile(rf"(?<![\w-]){words}(?:s|es)?(?![\w-])", regex.VERSION0)
