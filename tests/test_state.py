@@ -54,8 +54,10 @@ class _Rows(HTMLParser):
 
 
 def appendix_rows(outdir: Path) -> dict[str, list[str]]:
+    """The appendix table, wherever it is published (its own page, or inlined into the article page)."""
     parser = _Rows()
-    parser.feed((outdir / "appendix.html").read_text(encoding="utf-8"))
+    for page in ("appendix.html", "index.html"):
+        parser.feed((outdir / page).read_text(encoding="utf-8"))
     return {row[0].strip(): [cell.strip() for cell in row[1:]] for row in parser.rows}
 
 
@@ -168,6 +170,7 @@ def edit_source(root: Path) -> None:
     index.write_text(index.read_text(encoding="utf-8").replace(OLD, NEW), encoding="utf-8")
 
 
+@pytest.mark.slow  # four HTML builds per point
 @pytest.mark.parametrize("point", ["target", "publish", "swap"])
 def test_a_build_killed_at_any_point_is_completed_by_the_next(small: Path, point: str) -> None:
     """SIGKILL after a target's Sphinx run, after assembling the site, and right after swapping it in."""
@@ -232,6 +235,7 @@ def test_a_second_build_waits_for_the_first(small: Path) -> None:
     assert NEW in english_page(small)
 
 
+@pytest.mark.slow
 def test_two_builds_at_once_both_succeed(small: Path) -> None:
     edit_source(small)
     builds = [subprocess.Popen([*SZPUB, *HTML], cwd=small, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
