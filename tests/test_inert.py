@@ -199,3 +199,27 @@ def test_a_sections_pattern_that_backtracks_is_stopped_at_its_line(tmp_path: Pat
         assert f"{sections}:4: section 'evil': pattern {pattern!r}" in output, output
     else:
         assert result.returncode == 0, output  # the regex engine needed no backtracking
+
+
+def _release(tmp_path: Path, title: str, paragraph: str) -> Path:
+    release = tmp_path / "release.txt"
+    text = f"Portal\n{title}\nFrom: Daily\nUpdated: 2024-03-01 09:30\n\nThe lede with 3 firms.\n\n{paragraph}\n"
+    release.write_bytes(text.encode("utf-8"))
+    return release
+
+
+def test_line_and_paragraph_separators_in_a_release_are_spaces(tmp_path: Path) -> None:
+    """U+2028, U+2029, NEL, form feed and vertical tab break lines in Python's splitlines (and so in a .pot reader)."""
+    release = _release(tmp_path, "Title\u2028in\x0blines", "Alpha\u2029beta\x85gamma\x0cdelta 5 ports.")
+    result = run_szpub(tmp_path, "ingest", str(release), "--out", str(tmp_path / "pub"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    docs = " ".join(path.read_text(encoding="utf-8") for path in (tmp_path / "pub/docs").glob("*.md"))
+    assert "Alpha beta gamma delta" in docs and not any(c in docs for c in "\u2028\u2029\x85\x0b\x0c")
+    assert "Title in lines" in (tmp_path / "pub/conf.py").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("title", "paragraph", "line"), [("Ti\x00tle", "Text.", 2), ("Title", "A \x1b[31m red 5.", 8)])
+def test_a_control_character_in_a_release_is_file_line(tmp_path: Path, title: str, paragraph: str, line: int) -> None:
+    release = _release(tmp_path, title, paragraph)
+    _check_fails_at(tmp_path, f"{release}:{line}: ", "ingest", str(release), "--out", str(tmp_path / "pub"))
+    assert not (tmp_path / "pub").exists()

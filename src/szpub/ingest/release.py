@@ -49,7 +49,11 @@ _FROM = re.compile(r"^From:\s*(?P<source>.*)$", re.IGNORECASE)
 _UPDATED = re.compile(r"^Updated:\s*(?P<value>.*)$", re.IGNORECASE)
 _UPDATED_VALUE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
 _CLOSING = re.compile("^[-\u2013\u2014_*=]+$")
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# Line and paragraph separators, form feed and vertical tab among them: Python's splitlines() (and so
+# readers of the catalogs drafted from the release) breaks lines there.
+_SPACES = re.compile(r"[ \t\v\f\x85\u00a0\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
+# Other control characters have no text to publish (XML forbids most of them; XeLaTeX stops on them).
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 _INVISIBLE = re.compile(r"[\u200b\ufeff]")
 
 
@@ -64,7 +68,7 @@ def read_release(path: Path) -> Release:
 
 def parse_release(data: bytes, path: Path) -> Release:
     """Portal, title, ``From:``, ``Updated:``, then paragraphs separated by blank lines."""
-    lines = [(number, _clean(line)) for number, line in enumerate(_decode(data, path).split("\n"), 1)]
+    lines = [(number, _clean(line, number, path)) for number, line in enumerate(_decode(data, path).split("\n"), 1)]
     content = [(number, text) for number, text in lines if text]
     if not content:
         raise IngestError(f"{path}:1: the release is empty")
@@ -88,8 +92,12 @@ def _decode(data: bytes, path: Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _clean(line: str) -> str:
+def _clean(line: str, number: int, path: Path) -> str:
     """One line with every kind of space made plain and collapsed, and nothing at either end."""
+    control = _CONTROL.search(line)
+    if control:
+        character = f"U+{ord(control.group()):04X}"
+        raise IngestError(f"{path}:{number}: a control character {character}: remove it from the release")
     return _SPACES.sub(" ", _INVISIBLE.sub("", line)).strip()
 
 
