@@ -17,6 +17,7 @@ from translate.storage import pypo
 from conftest import REPO, copy_publication, run_szpub
 from szpub.catalogs import extract
 from szpub.catalogs.pofiles import CatalogError, plural_forms_problem, read_catalog
+from szpub.core.figures import load_figures
 from szpub.core.project import find_project
 
 PO = "locales/zh_CN/LC_MESSAGES"
@@ -37,8 +38,6 @@ NEXT = (
     "Shenzhen will accelerate the introduction and establishment of international organizations and promote the "
     "establishment of the World Innovative Cities Cooperation Organization."
 )
-VISITS_LABEL = "Visits by heads of state and prime ministers"
-VISITS = "The city received visits from {fact}`head_of_state_visits` heads of state and prime ministers last year."
 NEW_FIGURE = """
   - id: talent_events
     value: 120
@@ -141,7 +140,9 @@ def figure_removed(root: Path) -> None:
     entry = re.search(r"\n  - id: head_of_state_visits\n(?:    .*\n)+", figures.read_text(encoding="utf-8"))
     assert entry
     _edit(figures, entry.group(0), "\n")
-    _edit(root / "docs/diplomacy.md", "\n" + VISITS, "")
+    page = root / "docs/diplomacy.md"
+    lines = page.read_text(encoding="utf-8").splitlines(keepends=True)
+    page.write_text("".join(line for line in lines if "head_of_state_visits" not in line), encoding="utf-8")
 
 
 def page_added(root: Path) -> None:
@@ -219,11 +220,12 @@ def test_a_changed_message_is_fuzzy_with_its_previous_msgid(
 
 def test_removed_figure_and_page_become_obsolete_with_their_translations(updated: Path, tmp_path: Path) -> None:
     root = _copy(updated, tmp_path)
-    label, talk = _entry(root, "appendix", VISITS_LABEL).msgstr, _entry(root, "talent", TALENT).msgstr
+    visits = load_figures(root / "docs/figures.yaml")["head_of_state_visits"].label
+    label, talk = _entry(root, "appendix", visits).msgstr, _entry(root, "talent", TALENT).msgstr
     figure_removed(root)
     page_removed(root)
     assert run_szpub(root, "update").returncode == 0
-    assert _entry(root, "appendix", VISITS_LABEL).obsolete and _entry(root, "appendix", VISITS_LABEL).msgstr == label
+    assert _entry(root, "appendix", visits).obsolete and _entry(root, "appendix", visits).msgstr == label
     talent = polib.pofile(str(root / PO / "talent.po"))
     assert not [e for e in talent if not e.obsolete] and _entry(root, "talent", TALENT).msgstr == talk
 
@@ -309,7 +311,8 @@ def test_plain_sphinx_build_warns_stale_and_a_draft_build_goes_on(updated: Path,
                      result.stderr)  # fmt: skip
     draft = run_szpub(root, "build", "--draft", "--format", "html", "--lang", "zh_CN")
     assert draft.returncode == 0, draft.stderr
-    assert "Applications open in March." in (root / "_build/site/zh-cn/talent.html").read_text(encoding="utf-8")
+    article = (root / "_build/site/zh-cn/index.html").read_text(encoding="utf-8")  # every section, one page
+    assert "Applications open in March." in article and "为海外人才提供“一站式”服务" in article
 
 
 # -- headers ------------------------------------------------------------------------------------------------
