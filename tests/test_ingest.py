@@ -55,6 +55,7 @@ def _pages(root: Path) -> dict[str, list[str]]:
         if name == "appendix":
             continue
         text = (root / "docs" / f"{name}.md").read_text(encoding="utf-8")
+        text = re.sub(r"^%.*\n", "", text, flags=re.M)  # notes to translators are the editors', not the release's
         blocks = re.split(r"\n\s*\n", re.sub(r"```.*?```", "", text, flags=re.S))
         pages[name] = [block.strip() for block in blocks if block.strip() and not block.startswith("#")]
     return pages
@@ -72,8 +73,9 @@ def test_seed_gives_the_repository_pages_and_paragraphs(seed_publication: Path) 
     ours, theirs = _pages(seed_publication), _pages(REPO)
     assert list(ours) == list(theirs)
     assert sorted(ours) == ["connectivity", "diplomacy", "index", "investment", "opening-up", "talent"]
-    for page in theirs:
-        assert [ROLE.sub("{fact}", p) for p in ours[page]] == [ROLE.sub("{fact}", p) for p in theirs[page]], page
+    for page in theirs:  # the editors may reorder a section's paragraphs (docs/diplomacy.md: attribution)
+        ingested, refined = (sorted(ROLE.sub("{fact}", p) for p in pages[page]) for pages in (ours, theirs))
+        assert ingested == refined, page
 
 
 def test_seed_gives_every_figure_of_the_repository(seed_publication: Path) -> None:
@@ -155,7 +157,7 @@ def test_markup_in_a_release_stays_text_and_a_title_figure_is_cited(tmp_path: Pa
     result = run_szpub(out, "build", "--format", "html", "--draft")
     assert result.returncode == 0, result.stdout + result.stderr
     for folder in ("en", "zh-cn"):
-        page = (out / "_build" / "site" / folder / "economy.html").read_text(encoding="utf-8")
+        page = (out / "_build" / "site" / folder / "index.html").read_text(encoding="utf-8")  # the article
         assert "Industrial output rose <span class=\"szpub-fact\">11.2%</span>, and *high-tech* manufacturing" in page
         assert "&lt;b&gt;nearly <span class=\"szpub-fact\">20%</span>&lt;/b&gt; growth [note]." in page
         assert re.search(r"<p( lang=\"en\")?>- Industrial", page)  # a paragraph, not a list
@@ -200,32 +202,32 @@ def test_figures_of_a_release_with_scales_percentages_words_and_years() -> None:
     assert _figures(TRADE) == [
         ("3.87 trillion", 3870000000000, "amount", "yuan", "", False, "2023", "index"),
         ("5.9 percent", 5.9, "percent", "", "", False, "2023", "index"),
-        ("40 percent", 40, "percent", "", "nearly", False, "2024-03", "trade"),
-        ("1.2 million", 1200000, "count", "parcels", "", False, "2024-03", "trade"),
+        ("40 percent", 40, "percent", "", "nearly", False, "", "trade"),
+        ("1.2 million", 1200000, "count", "parcels", "", False, "", "trade"),
         ("seven", 7, "count", "centers", "", True, "2024", "trade"),
         ("300 billion", 300000000000, "amount", "yuan", "", False, "2024", "trade"),
         ("25,000", 25000, "count", "professionals", "more than", False, "2023", "talent"),
         ("62 percent", 62, "percent", "", "", False, "2023", "talent"),
-        ("30 million", 30000000, "count", "TEUs", "", False, "2024-03", "connectivity"),
-        ("1,012", 1012, "count", "trips", "", False, "2024-03", "connectivity"),
-        ("nine", 9, "count", "countries", "", True, "2024-03", "diplomacy"),
-        ("two", 2, "count", "cities", "", True, "2024-03", "diplomacy"),
+        ("30 million", 30000000, "count", "TEUs", "", False, "", "connectivity"),
+        ("1,012", 1012, "count", "trips", "", False, "", "connectivity"),
+        ("nine", 9, "count", "countries", "", True, "", "diplomacy"),
+        ("two", 2, "count", "cities", "", True, "", "diplomacy"),
     ]
 
 
 def test_figures_with_currency_signs_decimals_and_trailing_qualifiers() -> None:
     assert _figures(TOURISM) == [
-        ("2.4 million", 2400000, "count", "visits", "nearly", False, "2024-05", "index"),
-        ("145.3 per cent", 145.3, "percent", "", "", False, "2024-05", "index"),
-        ("1.9 million", 1900000, "count", "trips", "", False, "2024-05", "tourism"),
-        ("21%", 21, "percent", "", "", False, "2024-05", "tourism"),
+        ("2.4 million", 2400000, "count", "visits", "nearly", False, "", "index"),
+        ("145.3 per cent", 145.3, "percent", "", "", False, "", "index"),
+        ("1.9 million", 1900000, "count", "trips", "", False, "", "tourism"),
+        ("21%", 21, "percent", "", "", False, "", "tourism"),
         ("54", 54, "count", "countries", "", False, "2024-04", "connectivity"),  # "144-hour": an adjective
         ("two", 2, "count", "airports", "", True, "2024-04", "connectivity"),
         ("three", 3, "count", "routes", "", True, "2024-04", "connectivity"),
-        ("1.6 billion", 1600000000, "amount", "US dollars", "", False, "2024-05", "tourism"),
-        ("78.5 percent", 78.5, "percent", "", "a record high", False, "2024-05", "tourism"),
-        ("650,000", 650000, "count", "crossings", "more than", False, "2024-05", "tourism"),
-        ("3.5", 3.5, "decimal", "minutes", "", False, "2024-05", "tourism"),
+        ("1.6 billion", 1600000000, "amount", "US dollars", "", False, "", "tourism"),
+        ("78.5 percent", 78.5, "percent", "", "a record high", False, "", "tourism"),
+        ("650,000", 650000, "count", "crossings", "more than", False, "", "tourism"),
+        ("3.5", 3.5, "decimal", "minutes", "", False, "", "tourism"),
     ]
 
 
@@ -269,7 +271,7 @@ def test_dry_run_prints_the_plan_and_writes_nothing(tmp_path: Path) -> None:
     assert "¶4 (line 15) → talent: matched 'talent' \u00d73, 'professional qualification'" in result.stdout
     assert "¶8 (line 27) → diplomacy: matched 'heads of state', 'prime minister'" in result.stdout
     assert "figure 'eight' → heads = 8 (count, unit 'heads', words, 2023)" in result.stdout
-    assert "figure '59' → cargo_flight_destinations = 59 (count, a record high, unit 'destinations', 2024-01)" in (
+    assert "figure '59' → cargo_flight_destinations = 59 (count, a record high, unit 'destinations')" in (
         result.stdout
     )
     assert list(tmp_path.iterdir()) == []
