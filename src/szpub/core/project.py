@@ -141,7 +141,7 @@ def conf_line(conf: Path, name: str) -> int:
 
 def find_project(start: Path) -> Project:
     """The publication whose conf.py is in ``start`` (as sphinx-build users expect)."""
-    conf = start / "conf.py"
+    conf = (start / "conf.py").resolve()  # __file__ must be absolute: conf.py builds paths from it
     if not conf.is_file():
         raise ProjectError("no conf.py here; run szpub from the publication's folder", start)
     namespace = read_conf(conf)
