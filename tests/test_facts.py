@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from szpub.core import l10n
 from szpub.core.figures import Figure, FiguresError, load_figures
 
 REPO_FIGURES = Path(__file__).resolve().parent.parent / "docs" / "figures.yaml"
@@ -19,7 +20,7 @@ def fact(**fields: object) -> Figure:
 @pytest.mark.parametrize(
     ("fields", "en", "zh"),
     [
-        ({"value": 8002}, "8,002", "8,002"),
+        ({"value": 8002}, "8,002", "8002"),  # Chinese newsrooms group from five digits
         ({"value": 1234567, "kind": "amount"}, "1,234,567", "1,234,567"),
         ({"value": 86.6, "kind": "percent"}, "86.6%", "86.6%"),
         ({"value": 15, "kind": "percent"}, "15%", "15%"),
@@ -30,11 +31,28 @@ def fact(**fields: object) -> Figure:
         ({"value": 1_200_000}, "1.2 million", "120万"),
         ({"value": 300_000_000_000, "kind": "amount"}, "300 billion", "3000亿"),
         ({"value": 1_234_567}, "1,234,567", "1,234,567"),  # not round: every digit
+        ({"value": 12_345}, "12,345", "12,345"),  # five digits: grouped in Chinese too
+        ({"value": 9_999.5, "kind": "decimal"}, "9,999.5", "9999.5"),
     ],
 )
 def test_format_per_locale(fields: dict[str, object], en: str, zh: str) -> None:
     assert fact(**fields).format("en") == en
     assert fact(**fields).format("zh_CN") == zh
+
+
+@pytest.mark.parametrize(("grouping_from", "text"), [(4, "8,002"), (5, "8002"), (1, "8,002")])
+def test_number_style_sets_where_grouping_starts(grouping_from: int, text: str) -> None:
+    assert fact(value=8002).format("zh_CN", grouping_from=grouping_from) == text
+
+
+def test_number_style_from_conf_overrides_the_default() -> None:
+    assert l10n.min_grouping_digits("zh_CN") == 5
+    assert l10n.min_grouping_digits("zh_CN", {"zh_CN": {"min_grouping_digits": 4}}) == 4
+    assert l10n.min_grouping_digits("en", {"zh_CN": {"min_grouping_digits": 4}}) == 4
+
+
+def test_an_unstated_period_is_empty_in_every_language() -> None:
+    assert l10n.format_period("", "zh_CN") == l10n.format_period("", "en") == ""
 
 
 def test_a_language_without_number_words_falls_back_to_digits() -> None:

@@ -24,7 +24,7 @@ ZH_CATALOGS = REPO / "locales" / "zh_CN" / "LC_MESSAGES"
 ROLE = re.compile(r"\{[a-z-]+\}`[^`]*`")
 # The figures as the release publishes them (terms.md), written out by hand: what readers must see.
 FIGURES_EN = ("8,002", "86.6%", "15%", "eight", "31", "22", "59", "248", "300", "100")
-FIGURES_ZH = ("8,002", "86.6%", "15%", "8", "31", "22", "59", "248", "300", "100")
+FIGURES_ZH = ("8002", "86.6%", "15%", "8", "31", "22", "59", "248", "300", "100")
 # English interface words that must not reach a Chinese reader (the switcher's "English" is the one exception).
 ENGLISH_CHROME = (
     "Contents",
@@ -152,7 +152,6 @@ def test_english_pdf_carries_the_release_date_not_the_build_date(site: Path) -> 
     text = pdf_text(pdf_of(site, "en"))
     assert "January 26, 2024" in text
     assert "2026" not in text and "2025" not in text
-    assert "Contents" in text
 
 
 @pytest.mark.parametrize("tag", ["en", "zh-CN"])

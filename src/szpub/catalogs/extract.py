@@ -51,6 +51,10 @@ PLACEHOLDERS = {
     "percent": "the share of the page that is translated, e.g. 50%",
     "year": "the year of the release, e.g. 2024",
     "source": "the release's source (its translation in publication.po)",
+    "date": "the release's date as your locale writes it, e.g. 2024年1月26日",
+    "time": "the release's time of day in its own zone (Beijing time), e.g. 10:01",
+    "source_line": "the translation of \"Source: %(source)s\"",
+    "updated_line": "the translation of \"Updated: %(date)s, %(time)s\"",
 }
 _PLACEHOLDER = re.compile(r"%\((?P<name>\w+)\)[sd]")
 _CACHE_FORMAT = 1  # bump when what is cached changes shape

@@ -14,7 +14,7 @@ from szpub.core.errors import SzpubError
 
 KINDS = ("count", "decimal", "percent", "amount")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_PERIOD = re.compile(r"^[1-9]\d{3}(-(0[1-9]|1[0-2]))?$")
+_PERIOD = re.compile(r"^([1-9]\d{3}(-(0[1-9]|1[0-2]))?)?$")  # "" when the release does not state it
 _TEXT_FIELDS = ("label", "unit", "qualifier")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 MAX_TEXT = 300  # a label is a phrase, not a paragraph
@@ -54,11 +54,14 @@ class Figure:
     words: bool = False
     line: int = field(default=0, compare=False)  # where it is written, not what it says
 
-    def format(self, language: str) -> str:
-        """The figure alone, as the reader's locale writes it (``8,002``, ``86.6%``)."""
+    def format(self, language: str, *, grouping_from: int | None = None) -> str:
+        """The figure alone, as the reader's locale writes it (``8,002``, ``86.6%``, ``8002``).
+
+        ``grouping_from``: the number style of the build (l10n.min_grouping_digits), else the language's default.
+        """
         if self.kind == "percent":
             return l10n.format_percentage(self.value, language)
-        return l10n.format_number(self.value, language, words=self.words)
+        return l10n.format_number(self.value, language, words=self.words, grouping_from=grouping_from)
 
     def phrase(self) -> str:
         """The figure with qualifier and unit as MyST source text, for translators."""
@@ -123,8 +126,8 @@ def _parse_fact(path: Path, node: yaml.MappingNode) -> Figure:
         raise FiguresError(f"{path}:{lines['kind']}: figure {name!r}: unknown kind {raw['kind']!r} (one of {kinds})")
     if not _PERIOD.match(raw["period"]):
         raise FiguresError(
-            f"{path}:{lines['period']}: figure {name!r}: period must be YYYY or YYYY-MM (year 1000-9999, month 01-12), "
-            f"not {raw['period']!r}"
+            f"{path}:{lines['period']}: figure {name!r}: period must be YYYY or YYYY-MM (year 1000-9999, month 01-12) "
+            f"or '' when the release does not state it, not {raw['period']!r}"
         )
     problem = _value_problem(raw["value"])
     if problem:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 
 from babel import Locale, UnknownLocaleError
@@ -72,8 +73,25 @@ def self_name(language: str) -> str:
     return (locale.languages.get(locale.language) or language).capitalize()
 
 
-def format_number(value: float | int, language: str, *, words: bool = False) -> str:
-    """A count, decimal or amount as the reader's locale writes it (``8,002``, ``1.2 million``)."""
+# The fewest integer digits that get a group separator, where a newsroom's style differs from CLDR's
+# (which groups from four digits in zh): Chinese newspapers write 8002家 but 12,345 and 1.2万.
+# conf.py's szpub_number_style overrides it per language: {"zh_CN": {"min_grouping_digits": 4}}.
+_MIN_GROUPING_DIGITS = {"zh": 5}
+
+
+def min_grouping_digits(language: str, styles: Mapping[str, Mapping[str, int]] | None = None) -> int:
+    """How many integer digits a number needs before it is grouped (``szpub_number_style``, then the default)."""
+    configured = (styles or {}).get(language, {}).get("min_grouping_digits")
+    if isinstance(configured, int) and not isinstance(configured, bool):
+        return configured
+    return _MIN_GROUPING_DIGITS.get(parse_locale(language).language, 4)
+
+
+def format_number(value: float | int, language: str, *, words: bool = False, grouping_from: int | None = None) -> str:
+    """A count, decimal or amount as the reader's locale writes it (``8,002``, ``1.2 million``, ``8002``).
+
+    ``grouping_from``: the fewest integer digits that get a separator (see min_grouping_digits).
+    """
     locale = parse_locale(language)
     names = _NUMBER_WORDS.get(locale.language)
     if words and names and isinstance(value, int) and 0 <= value < len(names):
@@ -83,7 +101,9 @@ def format_number(value: float | int, language: str, *, words: bool = False) -> 
         compact = format_compact_decimal(value, format_type="long", locale=locale, fraction_digits=2)
         if compact == format_compact_decimal(value, format_type="long", locale=locale, fraction_digits=9):
             return compact
-    return format_decimal(value, locale=locale)
+    digits = len(str(int(abs(value))))
+    grouped = digits >= (grouping_from if grouping_from is not None else min_grouping_digits(language))
+    return format_decimal(value, locale=locale, group_separator=grouped)
 
 
 def format_percentage(value: float | int, language: str) -> str:
@@ -97,8 +117,15 @@ def format_long_date(date: dt.date, language: str) -> str:
     return format_date(date, "long", locale=parse_locale(language))
 
 
+def format_time(moment: dt.datetime, language: str) -> str:
+    """The clock time as the locale writes it on a 24-hour clock, in the moment's own zone: ``10:01``."""
+    return format_skeleton("Hm", moment, locale=parse_locale(language))
+
+
 def format_period(period: str, language: str) -> str:
-    """A period ``YYYY`` or ``YYYY-MM`` as the reader's locale writes it."""
+    """A period ``YYYY`` or ``YYYY-MM`` as the reader's locale writes it; ``""`` (not stated) stays empty."""
+    if not period:
+        return ""
     year, _, month = period.partition("-")
     skeleton = "yMMMM" if month else "y"
     date = dt.date(int(year), int(month or 1), 1)

@@ -12,11 +12,15 @@ from szpub.core.markup import inert
 CATALOG = "publication"  # conf.py's szpub_release: title, source, portal, subject
 FIELDS = ("title", "source", "portal", "subject")
 SOURCE_LINE = "Source: %(source)s"
+# The byline's parts and separator are messages, so each language's translators own its convention:
+# "Source: Shenzhen Daily · Updated: January 26, 2024, 10:01" / "来源：深圳日报　发布时间：2024年1月26日 10:01".
+UPDATED_LINE = "Updated: %(date)s, %(time)s"
+BYLINE = "%(source_line)s · %(updated_line)s"
 
 
 def publication_messages(release: dict[str, str]) -> list[str]:
     """The msgids of the publication catalog, in a stable order."""
-    return [*(release[name] for name in FIELDS if release.get(name)), SOURCE_LINE]
+    return [*(release[name] for name in FIELDS if release.get(name)), SOURCE_LINE, UPDATED_LINE, BYLINE]
 
 
 def translate(language: str, message: str, locales: Path) -> str:

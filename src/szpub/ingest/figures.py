@@ -84,7 +84,7 @@ def find_figures(paragraph: Paragraph, section: str, updated: dt.datetime, taken
     found = sorted(_numbers(text) + _number_words(text), key=lambda f: f.start)
     trailing = _trailing_qualifiers(text, found)
     figures = []
-    period = _default_period(updated)
+    period = ""  # the present tense ("now operates 248 routes") states no period: left empty, not guessed
     for sentence_start, sentence_end in _sentences(text):
         period = _period(text[sentence_start:sentence_end], updated, period)
         for index, item in enumerate(found):
@@ -227,10 +227,6 @@ def _trailing_qualifiers(text: str, found: list[_Found]) -> dict[int, str]:
 def _sentences(text: str) -> list[tuple[int, int]]:
     starts = [0, *(m.end() for m in _SENTENCE_END.finditer(text))]
     return list(zip(starts, [*starts[1:], len(text)], strict=True))
-
-
-def _default_period(updated: dt.datetime) -> str:
-    return f"{updated.year:04d}-{updated.month:02d}"
 
 
 def _period(sentence: str, updated: dt.datetime, previous: str) -> str:

@@ -33,6 +33,10 @@ logger = logging.getLogger(__name__)
 # The appendix's column headings: reader text, extracted into appendix.po like the rest.
 _HEADINGS = ("Figure", "Value", "Period", "Cited in")
 _DOWNLOADS = "Download the figures: {figures-download}`csv` · {figures-download}`json`"  # see downloads.py
+TABLE_ID = "szpub-figures-table"  # the chart's text alternative (aria-describedby)
+# Column widths in 24ths of the line: the value column holds "100多个国家和地区" on one line, and the
+# label column "New foreign-funded enterprises established in Shenzhen" on two.
+_COLUMNS = "\\X{8}{24}\\X{6}{24}\\X{3}{24}\\X{7}{24}"
 
 
 def figures_path(config: Config, srcdir: str | Path) -> Path:
@@ -51,6 +55,11 @@ def _citations(env: BuildEnvironment) -> dict[str, set[str]]:
 
 def _appendix_docname(env: BuildEnvironment) -> str | None:
     return min(state(env).appendix, default=None)
+
+
+def grouping_from(config: Config) -> int:
+    """The fewest digits a number of the build's language needs to be grouped (``szpub_number_style``)."""
+    return l10n.min_grouping_digits(config.language, config.szpub_number_style)
 
 
 class FactRole(SphinxRole):
@@ -76,7 +85,7 @@ class FactRole(SphinxRole):
             return [nodes.problematic(self.rawtext, self.rawtext)], []
         if self.cite:
             _citations(self.env).setdefault(self.env.docname, set()).add(fact_id)
-        text = fact.format(self.env.config.language)
+        text = fact.format(self.env.config.language, grouping_from=grouping_from(self.env.config))
         return [nodes.inline(self.rawtext, text, classes=["szpub-fact"])], []
 
     def _line_of_role(self) -> str:
@@ -110,17 +119,20 @@ class FiguresAppendixDirective(SphinxDirective):
         table = [list(_HEADINGS)]
         for fact in figures_of(self.env).values():
             table.append(
-                [_cell(fact.label), fact.phrase(), f"{{period}}`{fact.period}`", f"{{fact-citations}}`{fact.id}`"]
+                [_cell(fact.label), fact.phrase(), _period_cell(fact.period), f"{{fact-citations}}`{fact.id}`"]
             )
         lines = ["| " + " | ".join(row) + " |" for row in table]
         lines[1:1] = ["|" + "---|" * len(_HEADINGS)]
-        lines[0:0] = ["```{tabularcolumns} \\X{9}{24}\\X{5}{24}\\X{4}{24}\\X{6}{24}", "```", ""]
+        lines[0:0] = [f"```{{tabularcolumns}} {_COLUMNS}", "```", ""]  # ragged-right: see latex_layout.py
         lines += ["", "```{byline}", "```"]  # the source line closes the appendix
         lines += ["", "```{only} html", _DOWNLOADS, "```"]
         state(self.env).appendix.add(self.env.docname)
         container = nodes.container()
         source, line = self.get_source_info()
         self.state.nested_parse(StringList(lines, source), self.content_offset, container)
+        figures_table = container.next_node(nodes.table)
+        if figures_table is not None:
+            figures_table["ids"].append(TABLE_ID)
         for row, cells in zip(container.findall(nodes.row), table, strict=True):
             for index, (entry, text) in enumerate(zip(row.children, cells, strict=True)):
                 paragraph = entry.next_node(nodes.paragraph)
@@ -170,11 +182,12 @@ def localized_figures(app: Sphinx) -> list[LocalizedFigure]:
         docname_to_domain(docname, app.config.gettext_compact),
     )
     facts = figures_of(app.env)
+    grouping = grouping_from(app.config)
 
     def render(phrase: str) -> str:
         def value(match: re.Match[str]) -> str:
             figure = facts.get(match["target"].strip()) if match["name"] == "fact-value" else None
-            return figure.format(language) if figure else match.group(0)
+            return figure.format(language, grouping_from=grouping) if figure else match.group(0)
 
         return mdtext.unescape(ROLE.sub(value, phrase))
 
@@ -194,7 +207,7 @@ def _chart_bars(app: Sphinx, section: str) -> list[Bar]:
         return educate_quotes(text, language=app.config.language) if app.config.smartquotes else text
 
     rows = [row for row in localized_figures(app) if row.fact.section == section]
-    return [Bar(typeset(row.label), float(row.fact.value), typeset(row.text)) for row in rows]
+    return [Bar(typeset(row.label), float(row.fact.value), typeset(row.text), row.fact.unit) for row in rows]
 
 
 def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -203,12 +216,17 @@ def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> N
         heading = placeholder.parent.next_node(nodes.title) if isinstance(placeholder.parent, nodes.section) else None
         title = heading.astext() if heading else ""
         if app.builder.format == "html":
-            svg = bar_chart_svg(title, bars, l10n.bcp47(app.config.language))
+            svg = bar_chart_svg(title, bars, l10n.bcp47(app.config.language), described_by=TABLE_ID)
             placeholder.replace_self(nodes.raw("", svg, format="html"))
         elif app.builder.format == "latex":
             placeholder.replace_self(nodes.raw("", bar_chart_latex(bars), format="latex"))
         else:
             placeholder.parent.remove(placeholder)
+
+
+def _period_cell(period: str) -> str:
+    """The period as a role, or a dash where the release states none."""
+    return f"{{period}}`{period}`" if period else "—"
 
 
 def _cell(text: str) -> str:
@@ -293,6 +311,7 @@ def on_env_check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
 
 def setup_figures(app: Sphinx) -> None:
     app.add_config_value("szpub_figures", "figures.yaml", "env", types=frozenset({str}))
+    app.add_config_value("szpub_number_style", {}, "env", types=frozenset({dict}))
     app.add_role("fact", FactRole())
     app.add_role("fact-value", FactRole(cite=False))
     app.add_role("period", PeriodRole())

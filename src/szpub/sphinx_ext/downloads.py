@@ -22,6 +22,10 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 DOWNLOAD_FORMATS = ("csv", "json")
+# Each row: label, text and period_text in the reader's language; qualifier and unit are the figures file's
+# code values ("more than", "ports"), the same in every language (text has them translated); period and
+# period_text are empty (null in JSON) where the release states no period.
+CSV_COLUMNS = ("id", "label", "value", "qualifier", "unit", "kind", "text", "period", "period_text", "section")
 
 
 def download_name(config: Config, suffix: str) -> str:
@@ -51,10 +55,13 @@ def figures_csv(rows: list[LocalizedFigure]) -> bytes:
     """UTF-8 with a BOM, so that spreadsheet programs read Chinese correctly."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["id", "label", "value", "kind", "text", "period", "period_text", "section"])
+    writer.writerow(CSV_COLUMNS)
     for row in rows:
         fact = row.fact
-        cells = [fact.id, row.label, fact.value, fact.kind, row.text, fact.period, row.period, fact.section]
+        cells = [
+            fact.id, row.label, fact.value, fact.qualifier, fact.unit, fact.kind, row.text, fact.period, row.period,
+            fact.section,
+        ]  # fmt: skip
         writer.writerow([spreadsheet_safe(cell) for cell in cells])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -79,8 +86,8 @@ def figures_json(rows: list[LocalizedFigure], language: str) -> bytes:
             "text": r.text,
             "qualifier": r.fact.qualifier or None,
             "unit": r.fact.unit or None,
-            "period": r.fact.period,
-            "period_text": r.period,
+            "period": r.fact.period or None,
+            "period_text": r.period or None,
             "section": r.fact.section,
         }
         for r in rows

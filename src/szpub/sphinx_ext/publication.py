@@ -15,9 +15,10 @@ from sphinx.util.docutils import SphinxDirective
 
 from szpub.core import l10n
 from szpub.core.project import conf_line, name_problem, pdf_stem
-from szpub.core.release import SOURCE_LINE, translate
+from szpub.core.release import BYLINE, SOURCE_LINE, UPDATED_LINE, translate
 from szpub.sphinx_ext import fonts
 from szpub.sphinx_ext.latex import escape
+from szpub.sphinx_ext.latex_layout import layout_preamble, setup_latex_layout
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -40,13 +41,26 @@ class Release:
     source_line: str
     updated: dt.datetime
     language: str
+    updated_line: str = ""  # "Updated: January 26, 2024, 10:01"
+    byline_text: str = ""  # source line and updated line, joined as the language's catalog says
 
     @property
     def date(self) -> str:
         return l10n.format_long_date(self.updated.date(), self.language)
 
+    @property
+    def time(self) -> str:
+        """The release's clock time in its own zone (conf.py's offset: Beijing time for Shenzhen)."""
+        return l10n.format_time(self.updated, self.language)
+
+    @property
+    def site_name(self) -> str:
+        """The portal that publishes the release names the site (masthead, og:site_name, publisher)."""
+        return self.portal or self.title
+
     def byline(self) -> str:
-        return " · ".join(filter(None, [self.source_line, self.portal, self.date]))
+        """Source and release time: the portal is where it is published, not a source."""
+        return self.byline_text
 
 
 def locales_dir(config: Config, srcdir: str | Path) -> Path:
@@ -69,11 +83,20 @@ def load_release(config: Config, srcdir: str | Path) -> Release:
     texts = {name: raw.get(name) or "" for name in ("title", "source", "portal", "subject")}
     fields = {name: translate(language, text, locales) if text else "" for name, text in texts.items()}
     source_line = translate(language, SOURCE_LINE, locales) % {"source": fields["source"]}
-    return Release(**fields, source_line=source_line, updated=updated, language=language)
+    when = {
+        "date": l10n.format_long_date(updated.date(), language),
+        "time": l10n.format_time(updated, language),
+    }
+    updated_line = translate(language, UPDATED_LINE, locales) % when
+    byline = translate(language, BYLINE, locales) % {"source_line": source_line, "updated_line": updated_line}
+    return Release(
+        **fields, source_line=source_line, updated=updated, language=language, updated_line=updated_line,
+        byline_text=byline,
+    )  # fmt: skip
 
 
 class BylineDirective(SphinxDirective):
-    """``{byline}``: source, portal and release date, in the build's language."""
+    """``{byline}``: source and release time, in the build's language (the PDF says it in its headline block)."""
 
     def run(self) -> list[nodes.Node]:
         release = load_release(self.config, self.env.srcdir)
@@ -128,12 +151,12 @@ def _latex_elements(release: Release) -> dict[str, str]:
         f"\\hypersetup{{pdftitle={{{escape(release.title)}}}, pdfauthor={{{escape(release.source)}}}, "
         f"pdfsubject={{{escape(release.subject)}}}, pdflang={{{tag}}}, pdfcreator={{szpub}}}}\n"
     )
-    # A press release, not a book: unnumbered sections, paragraphs apart rather than indented,
-    # and running heads that say what and whose it is on every page after the first.
+    # A press release, not a book: unnumbered sections, paragraphs apart rather than indented, and
+    # running heads that say what it is on every page after the first (source and time are said once,
+    # in the headline block).
     layout = (
         "\\setcounter{secnumdepth}{0}\n\\setlength{\\parskip}{0.6\\baselineskip}\n"
         f"\\fancypagestyle{{normal}}{{\\fancyhf{{}}\\fancyhead[L]{{\\small\\sffamily {escape(release.title)}}}"
-        f"\\fancyhead[R]{{\\small\\sffamily {escape(release.source)} · {escape(release.date)}}}"
         "\\fancyfoot[C]{\\small\\sffamily\\thepage}\\renewcommand{\\headrulewidth}{0.4pt}}\n"
     )
     elements = {
@@ -150,15 +173,16 @@ def _latex_elements(release: Release) -> dict[str, str]:
             fonts.cjk_preamble(release.language)
             + f"\\renewcommand{{\\contentsname}}{{{escape(str(_('Contents')))}}}\n"
         )
+    elements["preamble"] += layout_preamble(release.language)
     return elements
 
 
 def _title_block(release: Release) -> str:
-    """A newsroom's headline block: the title, then source and date; no running head on this page."""
+    """A newsroom's headline block: the title, then the byline (source, release time) once; no running head here."""
     return (
         "\\begin{flushleft}\\sffamily\n"
         f"{{\\LARGE\\bfseries {escape(release.title)}\\par}}\\vspace{{0.8em}}\n"
-        f"{{\\large {escape(release.source)}\\quad {escape(release.date)}\\par}}\n"
+        f"{{\\normalsize {escape(release.byline())}\\par}}\n"
         "\\end{flushleft}\\noindent\\rule{\\linewidth}{0.4pt}\\par\\thispagestyle{plain}\n"
     )
 
@@ -167,4 +191,5 @@ def setup_publication(app: Sphinx) -> None:
     app.add_config_value("szpub_release", {}, "env", types=frozenset({dict}))
     app.add_config_value("szpub_slug", "release", "env", types=frozenset({str}))
     app.add_directive("byline", BylineDirective)
+    setup_latex_layout(app)
     app.connect("config-inited", on_config_inited, priority=400)
