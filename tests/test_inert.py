@@ -223,3 +223,9 @@ def test_a_control_character_in_a_release_is_file_line(tmp_path: Path, title: st
     release = _release(tmp_path, title, paragraph)
     _check_fails_at(tmp_path, f"{release}:{line}: ", "ingest", str(release), "--out", str(tmp_path / "pub"))
     assert not (tmp_path / "pub").exists()
+
+
+def test_a_release_larger_than_any_press_release_is_refused_at_once(tmp_path: Path) -> None:
+    """50 MB of 'word 5 ' ran szpub ingest --dry-run past 90 s at 900 MB (every 5 a drafted figure)."""
+    release = _release(tmp_path, "Title", "word 5 " * 600_000)  # 4 MB
+    _check_fails_at(tmp_path, f"{release}:1: ", "ingest", str(release), "--dry-run")

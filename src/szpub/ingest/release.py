@@ -57,12 +57,19 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 _INVISIBLE = re.compile(r"[\u200b\ufeff]")
 
 
+# A press release is some 10 KB; 4 MB of text with figures kept ingest busy for minutes.
+MAX_RELEASE_BYTES = 1 << 20
+
+
 def read_release(path: Path) -> Release:
     """The release in ``path``; IngestError naming ``path`` and the line on bad input."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            data = file.read(MAX_RELEASE_BYTES + 1)
     except OSError as err:
         raise IngestError(f"{path}: cannot read: {err.strerror}") from None
+    if len(data) > MAX_RELEASE_BYTES:
+        raise IngestError(f"{path}:1: larger than {MAX_RELEASE_BYTES >> 20} MiB: not a press release")
     return parse_release(data, path)
 
 
