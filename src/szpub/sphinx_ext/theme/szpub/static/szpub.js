@@ -45,3 +45,13 @@ function szpubGoToBestLanguage(choices, sourceFolder) {
   const folder = szpubBestLanguage(choices, sourceFolder, Array.from(preferred));
   window.location.replace(folder + "/index.html" + window.location.hash);
 }
+
+/* A table that scrolls sideways (a phone) is reachable by keyboard (focusable; it keeps its table role). */
+function szpubScrollableTables() {
+  for (const table of document.querySelectorAll("main table")) {
+    if (table.scrollWidth > table.clientWidth) table.tabIndex = 0;
+    else table.removeAttribute("tabindex");
+  }
+}
+document.addEventListener("DOMContentLoaded", szpubScrollableTables);
+window.addEventListener("resize", szpubScrollableTables);
