@@ -17,6 +17,7 @@ from szpub.sphinx_ext.article import setup_article
 from szpub.sphinx_ext.compiled import setup_compiled_catalogs
 from szpub.sphinx_ext.downloads import setup_downloads
 from szpub.sphinx_ext.draft import setup_draft
+from szpub.sphinx_ext.freshness import setup_freshness
 from szpub.sphinx_ext.guard import setup_translations
 from szpub.sphinx_ext.newsmeta import setup_newsmeta
 from szpub.sphinx_ext.publication import setup_publication
@@ -43,4 +44,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_translations(app)
     setup_stale(app)
     setup_draft(app)
+    setup_freshness(app)  # any document read: every page written, the search index rebuilt (incremental == cold)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
