@@ -226,3 +226,42 @@ def test_no_msgid_carries_a_bare_figure() -> None:
                 if re.search(r"\d", ROLE.sub("", msgid)):
                     bare.append(f"{path.name}: {msgid}")
     assert bare == []
+
+
+@pytest.mark.parametrize(
+    ("folder", "byline"),
+    [
+        ("en", "Source: Shenzhen Daily · Updated: January 26, 2024, 10:01"),
+        ("zh-cn", "来源：深圳日报\u3000发布时间：2024年1月26日 10:01"),
+    ],
+)
+def test_article_byline_once_with_source_and_release_time(site: Path, folder: str, byline: str) -> None:
+    html = page(site, folder, "index")
+    bylines = re.findall(r'<p class="szpub-byline">([^<]*)</p>', html)
+    assert bylines == [byline]  # once: the appendix no longer repeats it
+    assert "Shenzhen Government Online" not in bylines[0] and "深圳政府在线" not in bylines[0]
+
+
+def test_chinese_edition_writes_the_date_not_the_weekday(site: Path) -> None:
+    text = visible_text(page(site, "zh-cn", "index"))
+    assert "1月25日召开" in text  # "held by the city government Thursday": the day before the release
+    assert not re.search(r"周[一二三四五六日]|星期", text)
+    search_words = (site / "zh-cn" / "_static" / "translations.js").read_text(encoding="utf-8")
+    assert "正在准备搜索……" in search_words and "搜索..." not in search_words  # the Chinese ellipsis
+
+
+@pytest.mark.parametrize(("folder", "leaders"), [("en", "eight leaders"), ("zh-cn", "8位")])
+def test_data_files_carry_qualifier_unit_and_empty_unstated_periods(site: Path, folder: str, leaders: str) -> None:
+    facts = load_figures(REPO / "docs" / "figures.yaml")
+    entry = next(e for e in manifest(site)["languages"] if e["html"].startswith(folder + "/"))
+    csv_path, json_path = sorted(site / p for p in entry["data"])
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(csv_path.read_bytes().decode("utf-8-sig")))}
+    records = {r["id"]: r for r in json.loads(json_path.read_text(encoding="utf-8"))["figures"]}
+    for fact in facts.values():
+        assert (rows[fact.id]["qualifier"], rows[fact.id]["unit"]) == (fact.qualifier, fact.unit)  # code values
+        assert (records[fact.id]["qualifier"], records[fact.id]["unit"]) == (fact.qualifier or None, fact.unit or None)
+    for fact_id in ("airport_direct_cities", "port_connected_ports"):  # the release states no period for them
+        assert rows[fact_id]["period"] == rows[fact_id]["period_text"] == ""
+        assert records[fact_id]["period"] is records[fact_id]["period_text"] is None
+    assert records["port_connected_ports"]["text"] == ("over 300 ports" if folder == "en" else "300多个港口")
+    assert records["head_of_state_visits"]["text"] == leaders  # the release counts people, not visits

@@ -124,7 +124,6 @@ class FiguresAppendixDirective(SphinxDirective):
         lines = ["| " + " | ".join(row) + " |" for row in table]
         lines[1:1] = ["|" + "---|" * len(_HEADINGS)]
         lines[0:0] = [f"```{{tabularcolumns}} {_COLUMNS}", "```", ""]  # ragged-right: see latex_layout.py
-        lines += ["", "```{byline}", "```"]  # the source line closes the appendix
         lines += ["", "```{only} html", _DOWNLOADS, "```"]
         state(self.env).appendix.add(self.env.docname)
         container = nodes.container()
