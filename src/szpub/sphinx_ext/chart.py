@@ -33,6 +33,7 @@ def groups(bars: list[Bar]) -> list[list[Bar]]:
 # the stylesheet caps the chart's width (30rem here), so on a desktop it is not blown up past ~17 px.
 _WIDTH, _FONT, _LINE, _BAR_HEIGHT, _GAP, _GROUP_GAP = 360, 13, 17, 16, 14, 14
 _CJK_ADVANCE, _LATIN_ADVANCE = 13.0, 7.2  # px per character at 13 px: full-width, and an average Latin letter
+_BOLD = 1.2  # bold Latin is wider: "248 routes" measured 4 px past the edge in chromium with 1.0
 
 
 def bar_chart_svg(title: str, bars: list[Bar], language_tag: str, described_by: str = "") -> str:
@@ -77,7 +78,7 @@ def _svg_figure(group: list[Bar], y: float, rows: list[str]) -> float:
 def _svg_bars(group: list[Bar], y: float, rows: list[str]) -> float:
     """Bars of one unit, the largest as long as the chart allows with its value written after it."""
     top = max(bar.value for bar in group) or 1.0
-    room = _WIDTH - 8 - max(_width(bar.text) for bar in group)
+    room = _WIDTH - 8 - _BOLD * max(_width(bar.text) for bar in group)  # the bold value follows the bar
     for bar in group:
         y = _svg_labels(bar.label, y, rows) + 5
         length = max(2.0, room * bar.value / top)
