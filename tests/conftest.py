@@ -41,7 +41,7 @@ def run_szpub(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subpr
 
 @pytest.fixture(scope="session")
 def publication(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real publication, built once with ``szpub build`` (HTML and PDF, every language)."""
+    """The real publication, built once with ``szpub build`` (HTML and PDF, every language): slow tests only."""
     root = copy_publication(tmp_path_factory.mktemp("publication"))
     result = run_szpub(root, "build")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -52,6 +52,36 @@ def publication(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def site(publication: Path) -> Path:
     """The published site of the real publication: ``_build/site``."""
     return publication / "_build" / "site"
+
+
+@pytest.fixture(scope="session")
+def html_publication(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real publication built once with ``szpub build --format html`` (every language, no XeLaTeX)."""
+    root = copy_publication(tmp_path_factory.mktemp("html-publication"))
+    result = run_szpub(root, "build", "--format", "html")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root
+
+
+@pytest.fixture(scope="session")
+def html_site(html_publication: Path) -> Path:
+    """The published site of the HTML-only build: every page, search index and data file, no PDF."""
+    return html_publication / "_build" / "site"
+
+
+PDF_FIXTURES = frozenset({"publication", "site"})  # they run XeLaTeX
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test that needs the PDFs' build is marked slow, so that ``-m "not slow"`` never runs XeLaTeX."""
+    uses = PDF_FIXTURES & set(getattr(item, "fixturenames", ()))
+    if uses and item.get_closest_marker("slow") is None:
+        pytest.fail(
+            f"{item.nodeid} uses the {'/'.join(sorted(uses))} fixture (a build with PDFs): mark it "
+            "@pytest.mark.slow, or use html_publication / html_site",
+            pytrace=False,
+        )
 
 
 def _repository_files() -> set[str]:

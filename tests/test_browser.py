@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # every page of the built site (PDFs linked), audited
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM_ENV = "SZPUB_CHROMIUM"  # the browser to drive; else chromium or chromium-browser on PATH

@@ -39,11 +39,13 @@ def built(publication: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(publication, tmp_path / "built", symlinks=True))
 
 
-def test_the_site_is_a_real_folder_and_no_staging_is_left(site: Path) -> None:
+def test_the_site_is_a_real_folder_and_no_staging_is_left(html_site: Path) -> None:
+    site = html_site
     assert site.is_dir() and not site.is_symlink()  # cp -r copies files, not a link (issue 13)
     assert list(site.parent.glob("site-*")) == []
 
 
+@pytest.mark.slow
 def test_an_unchanged_publication_builds_nothing(built: Path) -> None:
     # normally a no-op already; a rebuild only if szpub's own files changed since the session's build
     assert run_szpub(built, "build").returncode == 0
@@ -55,6 +57,7 @@ def test_an_unchanged_publication_builds_nothing(built: Path) -> None:
     assert (built / "_build" / "site").stat().st_ino == site_folder  # not published again
 
 
+@pytest.mark.slow
 def test_a_removed_page_is_no_longer_published(built: Path) -> None:
     index = built / "docs" / "index.md"
     index.write_text(index.read_text(encoding="utf-8").replace("talent\n", ""), encoding="utf-8")
@@ -66,6 +69,7 @@ def test_a_removed_page_is_no_longer_published(built: Path) -> None:
     assert (site / "en" / "investment.html").is_file()
 
 
+@pytest.mark.slow
 def test_a_myst_error_keeps_the_previous_site_and_names_target_and_line(built: Path) -> None:
     site = built / "_build" / "site"
     before, folder = digest(site), site.stat().st_ino
@@ -91,6 +95,7 @@ def test_a_myst_error_keeps_the_previous_site_and_names_target_and_line(built: P
     assert list(built.joinpath("_build").glob("site-*")) == []
 
 
+@pytest.mark.slow
 def test_a_latex_error_reports_the_first_error_of_the_log_only(built: Path) -> None:
     site = built / "_build" / "site"
     before = digest(site)
@@ -108,6 +113,7 @@ def test_a_latex_error_reports_the_first_error_of_the_log_only(built: Path) -> N
     assert not (built / "_build" / "pdf" / "en" / "latex" / "shenzhen-opening-up-2024-01-26-en.pdf").exists()
 
 
+@pytest.mark.slow
 def test_two_cold_builds_give_the_same_bytes(site: Path, tmp_path: Path) -> None:
     """A second cold build in another folder: HTML of every language, then one PDF (the Chinese one)."""
     again = copy_publication(tmp_path / "again")
@@ -126,6 +132,7 @@ def test_two_cold_builds_give_the_same_bytes(site: Path, tmp_path: Path) -> None
     assert "zh-cn/shenzhen-opening-up-2024-01-26-zh-cn.pdf" in second
 
 
+@pytest.mark.slow
 def test_the_pdf_is_dated_by_the_release_not_the_build(site: Path, publication: Path) -> None:
     assert build.source_date_epoch(find_project(publication)) == RELEASE_EPOCH
     info = subprocess.run(
@@ -159,6 +166,7 @@ def test_progress_one_live_line_per_target_on_a_terminal() -> None:
     )
 
 
+@pytest.mark.slow
 def test_serve_rebuilds_the_html_on_change(built: Path) -> None:
     project = find_project(built)
     preview = serve.start(project.site, port=0)

@@ -231,14 +231,14 @@ def test_no_sitemap_without_base_url(tmp_path: Path) -> None:
     assert result.sitemap is None and not (site / "sitemap.xml").exists()
 
 
-def test_published_site_every_page_has_alternates_and_a_same_page_switch(site: Path) -> None:
+def test_published_site_every_page_has_alternates_and_a_same_page_switch(html_site: Path) -> None:
     folders = {"en": "en", "zh-cn": "zh-CN"}
-    pages = sorted(path.name for path in (site / "en").glob("*.html"))
+    pages = sorted(path.name for path in (html_site / "en").glob("*.html"))
     moved = [f"{name}.html" for name in ("appendix", "connectivity", "diplomacy", "investment", "opening-up", "talent")]
     assert [page for page in pages if page in moved] == moved and "genindex.html" not in pages
     for folder in folders:
         for page in pages:
-            html = read(site, f"{folder}/{page}")
+            html = read(html_site, f"{folder}/{page}")
             if page in moved:  # a short page that sends readers to its part of the article
                 assert meta(html, "robots") == ["noindex"], (folder, page)
                 continue
@@ -250,5 +250,5 @@ def test_published_site_every_page_has_alternates_and_a_same_page_switch(site: P
                     assert [a["href"] for a in link] == [f"../{other}/{page}"], (folder, page)
                     assert link[0]["hreflang"] == link[0]["lang"] == tag
     # the shipped conf.py has no szpub_base_url: relative links only, and no sitemap
-    assert not (site / "sitemap.xml").exists()
-    assert not tags(read(site, "en/index.html"), "link", rel="canonical")
+    assert not (html_site / "sitemap.xml").exists()
+    assert not tags(read(html_site, "en/index.html"), "link", rel="canonical")

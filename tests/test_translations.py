@@ -128,6 +128,7 @@ def test_img_onerror_in_the_interface_catalog_is_refused(tmp_path: Path) -> None
     )
 
 
+@pytest.mark.slow  # reads the PDF
 def test_translators_guide_is_in_the_english_site_only(site: Path) -> None:
     assert "Translators\u2019 guide" in (site / "en" / "translators-guide.html").read_text(encoding="utf-8")
     pdf = next((site / "en").glob("*.pdf"))
