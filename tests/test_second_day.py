@@ -469,3 +469,17 @@ def test_the_shipped_catalogs_pass_msgfmt_and_are_up_to_date() -> None:
         )  # fmt: skip
         assert result.returncode == 0 and not result.stderr, result.stderr
         assert "SOME DESCRIPTIVE TITLE" not in path.read_text(encoding="utf-8")
+
+
+def test_a_line_separator_inside_a_msgstr_is_read_as_gettext_reads_it(tmp_path: Path) -> None:
+    """U+2028, NEL or a form feed inside a string is text: msgfmt accepts it, so szpub does, at the same lines."""
+    po = tmp_path / "talent.po"
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "Talent"\nmsgstr "人才\u2028\u0085\x0c"\n\nmsgid "Shenzhen"\nmsgstr "深圳"\n',
+        encoding="utf-8",
+    )
+    assert subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(po)], capture_output=True).returncode == 0
+    catalog = read_catalog(po)
+    assert catalog["Talent"].string == "人才\u2028\u0085\x0c"
+    assert catalog["Shenzhen"].lineno == 8

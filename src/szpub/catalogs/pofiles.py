@@ -48,7 +48,7 @@ def validate(path: Path, data: bytes, shown: Path | str | None = None) -> None:
     seen: dict[str, int] = {}
     entry: _Entry | None = None
     keyword = ""
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
             if entry is not None and (not line or not line.startswith("#~")):
@@ -143,7 +143,7 @@ def _previous_ids(text: str) -> dict[int, str]:
     """msgid line -> the ``#| msgid`` before it (Babel writes these comments but does not read them)."""
     found: dict[int, str] = {}
     parts: list[str] | None = None
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.strip()
         if line.startswith("#| msgid "):
             parts = [unescape(quoted) for quoted in _QUOTED.findall(line)]
@@ -162,7 +162,7 @@ def _previous_ids(text: str) -> dict[int, str]:
 
 def _header_fields(text: str) -> list[Header]:
     """The fields of the header entry (the first entry, when its msgid is empty), each with its line."""
-    lines = text.splitlines()
+    lines = text.split("\n")
     first = next((i for i, line in enumerate(lines) if line.startswith("msgid")), None)
     if first is None or lines[first].strip() != 'msgid ""' or first + 1 >= len(lines):
         return []
