@@ -199,6 +199,7 @@ def test_a_language_may_be_named_by_its_tag_or_folder() -> None:
         build.plan(project, ["xx"])
 
 
+@pytest.mark.slow
 def test_an_html_only_build_says_which_pdfs_its_pages_still_lack(tmp_path: Path) -> None:
     root = copy_publication(tmp_path / "pub")
     result = run_szpub(root, "build", "--format", "html", "--lang", "en")

@@ -70,6 +70,7 @@ def test_update_writes_canonical_headers_and_no_brace_format(updated: Path) -> N
     assert "#: docs/opening-up.md:3" in (updated / OPENING_UP).read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_one_word_edit_of_a_long_paragraph_keeps_its_translation_fuzzy(updated: Path, tmp_path: Path) -> None:
     root = _copy(updated, tmp_path)
     old = read_catalog(root / OPENING_UP, "zh_CN")[LONG].string
@@ -93,6 +94,7 @@ def test_similarity_is_word_based() -> None:
     assert similarity("", LONG) == 0.0
 
 
+@pytest.mark.slow
 def test_removed_message_becomes_obsolete_with_its_translation(updated: Path, tmp_path: Path) -> None:
     root = _copy(updated, tmp_path)
     old = read_catalog(root / OPENING_UP, "zh_CN")[REMOVED].string
@@ -111,6 +113,7 @@ def test_removed_message_becomes_obsolete_with_its_translation(updated: Path, tm
     assert revived.string == old and not revived.fuzzy
 
 
+@pytest.mark.slow
 def test_a_paragraph_moved_to_another_page_keeps_its_translation(updated: Path, tmp_path: Path) -> None:
     root = _copy(updated, tmp_path)
     old = read_catalog(root / OPENING_UP, "zh_CN")[REMOVED].string
@@ -125,6 +128,7 @@ def test_a_paragraph_moved_to_another_page_keeps_its_translation(updated: Path, 
 
 
 @pytest.mark.parametrize("command", [["update"], ["stat"], ["check"], ["build", "--format", "html"]])
+@pytest.mark.slow
 def test_malformed_catalog_is_reported_at_its_line_and_nothing_changes(
     updated: Path, tmp_path: Path, command: list[str]
 ) -> None:
@@ -160,6 +164,7 @@ def test_stat_counts_messages_and_words(updated: Path) -> None:
     assert re.search(r"^total zh_CN\s+\d+\s+0\s+0\s+100\s", table, re.MULTILINE)
 
 
+@pytest.mark.slow
 def test_add_language_creates_catalogs_and_configures_it(updated: Path, tmp_path: Path) -> None:
     root = _copy(updated, tmp_path)
     result = run_szpub(root, "add-language", "ja")

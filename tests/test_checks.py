@@ -120,6 +120,7 @@ def test_syntax_errors_name_the_line(tmp_path: Path, text: str | bytes, line: in
     assert str(raised.value).startswith(f"bad.po:{line}: {problem}")
 
 
+@pytest.mark.slow
 def test_szpub_check_reports_file_line_check_and_msgid(tmp_path: Path) -> None:
     root = copy_publication(tmp_path / "pub")
     path = root / "locales/zh_CN/LC_MESSAGES/connectivity.po"
@@ -149,6 +150,7 @@ def test_szpub_check_reports_file_line_check_and_msgid(tmp_path: Path) -> None:
 SHIPPED = REPO / "locales" / "zh_CN" / "LC_MESSAGES"
 
 
+@pytest.mark.slow
 def test_shipped_catalogs_pass_szpub_check(tmp_path: Path) -> None:
     result = run_szpub(copy_publication(tmp_path / "pub"), "check", "--json")  # a copy: check caches under _build
     assert result.returncode == 0, result.stdout
@@ -172,6 +174,7 @@ def test_shipped_catalogs_pass_pofilter(tmp_path: Path) -> None:
     assert flagged == []
 
 
+@pytest.mark.slow
 def test_shipped_catalogs_are_complete(tmp_path: Path) -> None:
     # on a copy: stat compares with the source and caches the extraction under _build/.szpub
     stats = json.loads(run_szpub(copy_publication(tmp_path / "pub"), "stat", "--json").stdout)

@@ -65,11 +65,13 @@ def _check_fails_at(root: Path, expected: str, *args: str) -> str:
 
 
 @pytest.mark.parametrize("name", sorted(BAD_FIGURES))
+@pytest.mark.slow
 def test_a_bad_figures_file_is_file_line(bad_root: Path, name: str) -> None:
     (bad_root / "docs" / "figures.yaml").write_text("figures:\n" + BAD_FIGURES[name].removeprefix("figures:\n"))
     _check_fails_at(bad_root, "docs/figures.yaml:")
 
 
+@pytest.mark.slow
 def test_a_billion_laughs_figures_file_is_refused_at_once(bad_root: Path) -> None:
     (bad_root / "docs" / "figures.yaml").write_text(BOMB)
     assert len(BOMB) < 1024
@@ -103,6 +105,7 @@ def test_a_bad_sections_file_is_file_line(tmp_path: Path) -> None:
     assert "aliases" in output
 
 
+@pytest.mark.slow
 def test_a_bad_glossary_is_file_line(bad_root: Path) -> None:
     (bad_root / "locales" / "glossary.csv").write_bytes(b"en,zh_CN\nport,\xff\n")
     _check_fails_at(bad_root, "glossary.csv:2")
@@ -208,6 +211,7 @@ def _release(tmp_path: Path, title: str, paragraph: str) -> Path:
     return release
 
 
+@pytest.mark.slow
 def test_line_and_paragraph_separators_in_a_release_are_spaces(tmp_path: Path) -> None:
     """U+2028, U+2029, NEL, form feed and vertical tab break lines in Python's splitlines (and so in a .pot reader)."""
     release = _release(tmp_path, "Title\u2028in\x0blines", "Alpha\u2029beta\x85gamma\x0cdelta 5 ports.")

@@ -135,6 +135,7 @@ def _bare_numbers(root: Path) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 def test_an_unseen_release_builds_with_every_figure_cited(tmp_path: Path) -> None:
     out = _ingest(tmp_path, TRADE)
     result = run_szpub(out, "build", "--format", "html", "--draft")
@@ -147,6 +148,7 @@ def test_an_unseen_release_builds_with_every_figure_cited(tmp_path: Path) -> Non
     assert _bare_numbers(out) == []
 
 
+@pytest.mark.slow
 def test_markup_in_a_release_stays_text_and_a_title_figure_is_cited(tmp_path: Path) -> None:
     out = _ingest(tmp_path, ECONOMY)
     index = (out / "docs" / "index.md").read_text(encoding="utf-8")
@@ -167,6 +169,7 @@ def test_markup_in_a_release_stays_text_and_a_title_figure_is_cited(tmp_path: Pa
     assert docs == []  # conf.py's title (publication.po) keeps its figure: metadata cannot cite
 
 
+@pytest.mark.slow
 def test_prose_carries_no_bare_figure(tmp_path: Path) -> None:
     (tmp_path / "publication").mkdir()  # an empty folder is fine without --force
     out = _ingest(tmp_path, TOURISM)
@@ -277,6 +280,7 @@ def test_dry_run_prints_the_plan_and_writes_nothing(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_another_section_map_and_the_fallback(tmp_path: Path) -> None:
     sections = tmp_path / "sections.yaml"
     sections.write_text(
@@ -350,6 +354,7 @@ def test_a_missing_release_file(tmp_path: Path) -> None:
     assert result.stderr == "szpub: error: nowhere.txt: cannot read: No such file or directory\n"
 
 
+@pytest.mark.slow
 def test_a_non_empty_folder_is_refused_without_force(tmp_path: Path) -> None:
     out = tmp_path / "out"
     (out / "docs").mkdir(parents=True)
@@ -377,6 +382,7 @@ def test_a_failure_while_writing_leaves_nothing_behind(tmp_path: Path, monkeypat
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_target_languages_are_configuration(tmp_path: Path) -> None:
     out = _ingest(tmp_path, SEED, "--lang", "zh-CN", "--lang", "ja")
     conf: dict = {"__file__": str(out / "conf.py")}

@@ -71,6 +71,7 @@ def test_zh_hk_back_to_simplified_is_zh_cn_but_for_the_term_list() -> None:
     assert differing > 0
 
 
+@pytest.mark.slow
 def test_add_language_from_zh_cn_converts_and_marks_fuzzy(tmp_path: Path) -> None:
     pub = copy_publication(tmp_path / "pub")
     shutil.rmtree(pub / "locales" / "zh_HK", ignore_errors=True)
@@ -147,6 +148,7 @@ def test_browser_tags_by_script() -> None:
 
 
 @pytest.mark.browser
+@pytest.mark.slow
 def test_root_redirect_matching_in_chromium() -> None:
     from playwright.sync_api import sync_playwright
 
@@ -181,6 +183,7 @@ def _add_ja(tmp_path: Path) -> Path:
     return pub
 
 
+@pytest.mark.slow
 def test_ja_draft_html_has_japanese_interface(tmp_path: Path) -> None:
     pub = _add_ja(tmp_path)
     proc = run_szpub(pub, "build", "--draft", "--lang", "ja", "--format", "html")
@@ -213,6 +216,7 @@ def test_added_language_builds_its_pdf_with_xelatex(tmp_path: Path, language: st
     assert (folder / "index.html").is_file()
 
 
+@pytest.mark.slow
 def test_zh_hk_search_index_holds_the_words_readers_type(tmp_path: Path) -> None:
     """jieba cut 外資企業 into 外資/企業 before szpub taught it the Simplified catalogs' words, converted."""
     pub = copy_publication(tmp_path / "pub")

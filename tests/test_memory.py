@@ -63,6 +63,7 @@ def test_glossary_comes_over(prefilled: tuple[Path, Path]) -> None:
     assert len(expected) >= 4
 
 
+@pytest.mark.slow
 def test_stat_shows_what_came_from_memory(prefilled: tuple[Path, Path]) -> None:
     _, port = prefilled
     result = run_szpub(port, "stat", "--json")
@@ -128,6 +129,7 @@ def test_a_memory_that_is_not_a_publication_is_one_line(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_update_with_a_memory_fills_what_ingest_left_untranslated(tmp_path: Path) -> None:
     copy_publication(tmp_path / "seed")
     result = run_szpub(tmp_path, "ingest", str(PORT), "--out", "port")

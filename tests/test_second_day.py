@@ -170,6 +170,7 @@ EDITS: dict[str, Callable[[Path], None]] = {
 
 
 @pytest.mark.parametrize("name", list(EDITS))
+@pytest.mark.slow
 def test_every_tool_accepts_the_catalogs_and_nothing_is_lost(updated: Path, tmp_path: Path, name: str) -> None:
     root = _copy(updated, tmp_path)
     before = _translations(root)
@@ -197,6 +198,7 @@ def test_every_tool_accepts_the_catalogs_and_nothing_is_lost(updated: Path, tmp_
         ("figure_added", "talent", TALENT + " " + NEW_SENTENCE, TALENT),
     ],
 )
+@pytest.mark.slow
 def test_a_changed_message_is_fuzzy_with_its_previous_msgid(
     updated: Path, tmp_path: Path, name: str, catalog: str, msgid: str, previous: str
 ) -> None:
@@ -218,6 +220,7 @@ def test_a_changed_message_is_fuzzy_with_its_previous_msgid(
     assert merged.returncode == 0, merged.stderr
 
 
+@pytest.mark.slow
 def test_removed_figure_and_page_become_obsolete_with_their_translations(updated: Path, tmp_path: Path) -> None:
     root = _copy(updated, tmp_path)
     visits = load_figures(root / "docs/figures.yaml")["head_of_state_visits"].label
@@ -230,6 +233,7 @@ def test_removed_figure_and_page_become_obsolete_with_their_translations(updated
     assert not [e for e in talent if not e.obsolete] and _entry(root, "talent", TALENT).msgstr == talk
 
 
+@pytest.mark.slow
 def test_a_renamed_page_keeps_its_translations(updated: Path, tmp_path: Path) -> None:
     root = _copy(updated, tmp_path)
     old = _entry(root, "talent", TALENT).msgstr
@@ -240,6 +244,7 @@ def test_a_renamed_page_keeps_its_translations(updated: Path, tmp_path: Path) ->
     assert entry.msgstr == old and not entry.fuzzy and entry.occurrences == [("docs/people.md", "3")]
 
 
+@pytest.mark.slow
 def test_a_new_figure_is_located_in_the_figures_file_and_explained(updated: Path, tmp_path: Path) -> None:
     root = _copy(updated, tmp_path)
     figure_added(root)
@@ -255,6 +260,7 @@ def test_a_new_figure_is_located_in_the_figures_file_and_explained(updated: Path
 # -- stale, missing and empty catalogs ----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_an_english_edit_without_update_is_stale_for_stat_check_and_build(updated: Path, tmp_path: Path) -> None:
     root = _copy(updated, tmp_path)
     sentence = "Applications open in March."
@@ -278,6 +284,7 @@ def test_an_english_edit_without_update_is_stale_for_stat_check_and_build(update
 
 
 @pytest.mark.parametrize("damage", ["empty", "deleted"])
+@pytest.mark.slow
 def test_an_empty_or_deleted_catalog_is_stale(updated: Path, tmp_path: Path, damage: str) -> None:
     root = _copy(updated, tmp_path)
     path = root / PO / ("talent.po" if damage == "empty" else "index.po")
@@ -318,6 +325,7 @@ def test_plain_sphinx_build_warns_stale_and_a_draft_build_goes_on(updated: Path,
 # -- headers ------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_update_keeps_the_translators_headers_and_comments(updated: Path, tmp_path: Path) -> None:
     root = _copy(updated, tmp_path)
     path = root / PO / "talent.po"
@@ -349,6 +357,7 @@ def test_update_keeps_the_translators_headers_and_comments(updated: Path, tmp_pa
     assert written.startswith('# Chinese (Simplified, China) translation of "City to advance higher-level')
 
 
+@pytest.mark.slow
 def test_a_catalog_that_is_not_utf8_is_refused_at_its_line_and_left_as_it_was(updated: Path, tmp_path: Path) -> None:
     root = _copy(updated, tmp_path)
     path = root / PO / "opening-up.po"
@@ -400,6 +409,7 @@ def test_the_plural_grammar_accepts_what_gettext_accepts() -> None:
 # -- the rewrap round trip, and what translators are told ---------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_catalog_rewrapped_by_msgcat_comes_back_byte_identical(updated: Path, tmp_path: Path) -> None:
     root = _copy(updated, tmp_path)
     sentence_added(root)  # so that a fuzzy entry with a multi-line #| msgid is rewrapped too
@@ -413,6 +423,7 @@ def test_a_catalog_rewrapped_by_msgcat_comes_back_byte_identical(updated: Path, 
     assert {path.name: path.read_bytes() for path in (root / PO).glob("*.po")} == ours
 
 
+@pytest.mark.slow
 def test_update_writes_context_for_translators(updated: Path, tmp_path: Path) -> None:
     root = _copy(updated, tmp_path)
     source = root / "docs/talent.md"
@@ -442,6 +453,7 @@ def test_update_writes_context_for_translators(updated: Path, tmp_path: Path) ->
     assert_every_tool_accepts(root)
 
 
+@pytest.mark.slow
 def test_templates_are_cached_until_the_source_changes(
     updated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

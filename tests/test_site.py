@@ -147,6 +147,7 @@ def test_source_language_page(app) -> None:
     assert "<title>Test release</title>" in html
 
 
+@pytest.mark.slow
 def test_plain_sphinx_build_is_quiet_and_warning_free(tmp_path: Path) -> None:
     """No jieba debug lines, no warning: sphinx-build -W of the Chinese site passes and says nothing."""
     command = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-W", "-D", "language=zh_CN"]

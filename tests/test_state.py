@@ -61,6 +61,7 @@ def appendix_rows(outdir: Path) -> dict[str, list[str]]:
     return {row[0].strip(): [cell.strip() for cell in row[1:]] for row in parser.rows}
 
 
+@pytest.mark.slow
 def test_a_changed_figure_reaches_the_appendix_with_parallel_reads(tmp_path: Path) -> None:
     """``sphinx-build -j 2`` reads the pages in worker processes: the appendix must still follow the data."""
     src, out = Path(shutil.copytree(ROOTS / "test-parallel", tmp_path / "src")), tmp_path / "out"
@@ -124,6 +125,7 @@ def msgfmt_catalog(po_path: Path, tmp_path: Path) -> dict[object, str]:
 
 
 @pytest.mark.parametrize("path", ["sphinx-build", "szpub build"])
+@pytest.mark.slow
 def test_a_stale_compiled_catalog_is_never_trusted(tmp_path: Path, path: str) -> None:
     root = publication_from_root("test-stale-mo", tmp_path / "pub")
     catalogs = root / "locales" / "zh_CN" / "LC_MESSAGES"
@@ -190,6 +192,7 @@ def test_a_build_killed_at_any_point_is_completed_by_the_next(small: Path, point
     assert third.stdout.startswith("up to date: ") or "done in" in third.stderr, third.stdout + third.stderr
 
 
+@pytest.mark.slow
 def test_a_target_built_but_never_published_is_published_by_the_next_build(small: Path) -> None:
     """en/html succeeds and zh_CN/html fails: nothing is published, yet en/html has its stamp."""
     edit_source(small)
@@ -210,6 +213,7 @@ def test_a_target_built_but_never_published_is_published_by_the_next_build(small
     assert NEW in (small / "_build" / "site" / "zh-cn" / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_a_second_build_waits_for_the_first(small: Path) -> None:
     lock_path = small / "_build" / ".szpub" / "lock"
     with lock_path.open("a+") as lock:

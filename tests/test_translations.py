@@ -34,6 +34,7 @@ def test_raw_html_finds_tags_the_source_lacks() -> None:
     assert raw_html("a < b", "甲 < 乙") == []
 
 
+@pytest.mark.slow
 def test_plain_sphinx_build_refuses_raw_html_naming_file_and_msgid(
     make_app: Any, rootdir: Path, tmp_path: Path
 ) -> None:
@@ -95,6 +96,7 @@ def injected(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.mark.slow
 def test_szpub_build_refuses_a_catalog_with_script(injected: Path) -> None:
     result = run_szpub(injected, "build", "--format", "html")
     assert result.returncode == 1
@@ -103,6 +105,7 @@ def test_szpub_build_refuses_a_catalog_with_script(injected: Path) -> None:
     assert not (injected / "_build" / "site").exists()
 
 
+@pytest.mark.slow
 def test_plain_sphinx_build_of_the_publication_publishes_no_script(injected: Path) -> None:
     out = injected / "_build" / "zh"
     command = [sys.executable, "-m", "sphinx", "-q", "-b", "html", "-c", ".", "-D", "language=zh_CN", "docs", str(out)]
@@ -114,6 +117,7 @@ def test_plain_sphinx_build_of_the_publication_publishes_no_script(injected: Pat
     assert not any("<script>alert" in page.read_text(encoding="utf-8") for page in pages)
 
 
+@pytest.mark.slow
 def test_img_onerror_in_the_interface_catalog_is_refused(tmp_path: Path) -> None:
     root = copy_publication(tmp_path / "pub")
     path = root / "locales/zh_CN/LC_MESSAGES/sphinx.po"
@@ -138,6 +142,7 @@ def test_translators_guide_is_in_the_english_site_only(site: Path) -> None:
     assert not list(REPO.glob("locales/*/LC_MESSAGES/translators-guide.po"))  # szpub_source_only: no catalog
 
 
+@pytest.mark.slow
 def test_raw_html_from_a_stale_compiled_catalog_is_caught_after_translation(
     make_app: Any, rootdir: Path, tmp_path: Path
 ) -> None:

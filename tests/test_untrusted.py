@@ -144,6 +144,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Built:
     return root, results
 
 
+@pytest.mark.slow
 def test_plain_sphinx_build_names_every_refused_message_and_fails(hostile: Built) -> None:
     _root, results = hostile
     assert results["clean"].returncode == 0, results["clean"].stderr
@@ -156,6 +157,7 @@ def test_plain_sphinx_build_names_every_refused_message_and_fails(hostile: Built
                                  result.stderr), f"{name}: {catalog}:{line} not reported"  # fmt: skip
 
 
+@pytest.mark.slow
 def test_no_script_handler_or_script_url_that_the_clean_build_lacks(hostile: Built) -> None:
     root, _results = hostile
     for name in ("index.html", "search.html"):
@@ -171,6 +173,7 @@ def test_no_script_handler_or_script_url_that_the_clean_build_lacks(hostile: Bui
     assert '<p lang="en">See <a class="reference external" href="https://www.sz.gov.cn">the portal</a>.</p>' in text
 
 
+@pytest.mark.slow
 def test_no_file_or_substitution_is_published_in_html_or_latex(hostile: Built) -> None:
     root, _results = hostile
     for folder in ("html-zh_CN", "latex-zh_CN"):
@@ -182,6 +185,7 @@ def test_no_file_or_substitution_is_published_in_html_or_latex(hostile: Built) -
     assert "Include one." in tex and "全市迎来" in tex  # the LaTeX was written, with the source text
 
 
+@pytest.mark.slow
 def test_translations_js_carries_only_plain_text_and_a_plural_expression(hostile: Built) -> None:
     root, _results = hostile
     text = (root / "_out/html-zh_CN/_static/translations.js").read_text(encoding="utf-8")
@@ -194,6 +198,7 @@ def test_translations_js_carries_only_plain_text_and_a_plural_expression(hostile
     assert "alert" not in text and "onerror" not in text
 
 
+@pytest.mark.slow
 def test_searchindex_holds_no_markup_or_file(hostile: Built) -> None:
     root, _results = hostile
     text = (root / "_out/html-zh_CN/searchindex.js").read_text(encoding="utf-8")
@@ -239,6 +244,7 @@ def _inject(root: Path, catalog: str, msgid_part: str, msgstr: str) -> int:
     return next(n + 1 for n in range(at, -1, -1) if lines[n].startswith("msgid"))
 
 
+@pytest.mark.slow
 def test_szpub_check_and_build_refuse_each_class_at_its_line(tmp_path: Path) -> None:
     root = copy_publication(tmp_path / "pub")
     fence = "为海外人才提供服务。\n\n```{literalinclude} /etc/passwd\n```"
@@ -255,6 +261,7 @@ def test_szpub_check_and_build_refuse_each_class_at_its_line(tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize("breakage", ["charset", "duplicate"])
+@pytest.mark.slow
 def test_a_catalog_the_strict_reader_refuses_publishes_none_of_its_messages(tmp_path: Path, breakage: str) -> None:
     """Babel (and so Sphinx) compiles a .po that szpub's reader refuses (another charset, a duplicate msgid):
     its messages must not be published unchecked."""
@@ -280,6 +287,7 @@ def test_a_catalog_the_strict_reader_refuses_publishes_none_of_its_messages(tmp_
     assert "Include one." in (out / "index.html").read_text(encoding="utf-8")  # the source text instead
 
 
+@pytest.mark.slow
 def test_a_deeply_nested_plural_forms_is_file_line_not_a_traceback(tmp_path: Path) -> None:
     root = copy_publication(tmp_path / "pub")
     path = root / "locales/zh_CN/LC_MESSAGES/talent.po"
