@@ -165,13 +165,21 @@ def test_shipped_catalogs_pass_msgfmt_check() -> None:
         assert result.returncode == 0 and not result.stderr, result.stderr
 
 
+_POFILTER_FINDING = r"# \(pofilter\) (\w+):.*\n(?:#.*\n)*msgid \"(.*)\""  # the check's name, the msgid
+
+
 def test_shipped_catalogs_pass_pofilter(tmp_path: Path) -> None:
     pofilter = Path(sys.executable).parent / "pofilter"
     tests = [arg for name in ("numbers", "xmltags", "urls", "variables", "brackets", "endpunc") for arg in ("-t", name)]
     command = [str(pofilter), "--language=zh_CN", "--progress=none", *tests, str(SHIPPED), str(tmp_path / "out")]
     subprocess.run(command, capture_output=True, text=True, check=True)
-    flagged = [p.name for p in (tmp_path / "out").rglob("*.po") if "(pofilter)" in p.read_text(encoding="utf-8")]
-    assert flagged == []
+    flagged = [
+        (po.name, check, msgid)
+        for po in sorted((tmp_path / "out").rglob("*.po"))
+        for check, msgid in re.findall(_POFILTER_FINDING, po.read_text(encoding="utf-8"))
+    ]
+    # endpunc reads the Chinese ellipsis "……" as other punctuation than "...": a known false positive
+    assert flagged == [("sphinx.po", "endpunc", "Preparing search...")]
 
 
 @pytest.mark.slow
