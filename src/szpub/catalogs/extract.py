@@ -89,10 +89,12 @@ def templates(project: Project) -> dict[str, Catalog]:
 def source_key(project: Project) -> str:
     """A hash of everything the templates are made of: conf.py, docs/, szpub's version and its own sources."""
     digest = hashlib.sha256(f"{_CACHE_FORMAT} {__version__}".encode())
-    files = [project.root / "conf.py", *sorted(p for p in project.docs.rglob("*") if p.is_file())]
-    files += sorted(p for p in PACKAGE.rglob("*") if p.suffix in (".py", ".html") and p.is_file())
-    for path in files:
-        digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    # relative names: a publication moved or copied elsewhere keeps its cache
+    files = [(project.root, project.root / "conf.py")]
+    files += [(project.root, p) for p in sorted(project.docs.rglob("*")) if p.is_file()]
+    files += [(PACKAGE, p) for p in sorted(PACKAGE.rglob("*")) if p.suffix in (".py", ".html") and p.is_file()]
+    for base, path in files:
+        digest.update(path.relative_to(base).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:20]
 
 
