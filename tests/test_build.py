@@ -7,15 +7,11 @@ import io
 import json
 import shutil
 import subprocess
-import threading
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from conftest import copy_publication, run_szpub
-from szpub.build import serve
 from szpub.build import targets as build
 from szpub.build.progress import Progress
 from szpub.core.errors import SzpubError
@@ -164,31 +160,6 @@ def test_progress_one_live_line_per_target_on_a_terminal() -> None:
         "\r\x1b[2Ken/pdf           done in 3.0 s (PDF unchanged, LaTeX skipped)\n"
         "\r\x1b[2Kzh_CN/pdf        queued\n"
     )
-
-
-@pytest.mark.slow
-def test_serve_rebuilds_the_html_on_change(built: Path) -> None:
-    project = find_project(built)
-    preview = serve.start(project.site, port=0)
-    stop, results = threading.Event(), []
-    watcher = threading.Thread(target=serve.watch, args=(project, results.append, stop), kwargs={"interval": 0.2})
-    watcher.start()
-    try:
-        page = preview.url + "en/index.html"  # the article holds the section
-        assert preview.url.startswith("http://127.0.0.1:")
-        assert "One-stop services" in urllib.request.urlopen(page).read().decode()
-        talent = built / "docs" / "talent.md"
-        talent.write_text(talent.read_text(encoding="utf-8").replace("One-stop", "Single-window"), encoding="utf-8")
-        for _ in range(600):  # until the rebuild is published (a minute at most)
-            if "Single-window services" in urllib.request.urlopen(page).read().decode():
-                break
-            time.sleep(0.1)
-        assert "Single-window services" in urllib.request.urlopen(page).read().decode()
-        assert all(result.ok for result in results)
-    finally:
-        stop.set()
-        watcher.join()
-        preview.close()
 
 
 def test_a_language_may_be_named_by_its_tag_or_folder() -> None:

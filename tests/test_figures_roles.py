@@ -52,9 +52,13 @@ def test_role_works_inside_a_translation(app: SphinxTestApp) -> None:
 
 
 @pytest.mark.sphinx("html", testroot="facts", confoverrides={"language": "zh_CN"}, freshenv=True)
-def test_unknown_figure_in_a_msgstr_is_reported(app: SphinxTestApp) -> None:
+def test_unknown_figure_in_a_msgstr_is_refused_at_its_catalog_line(app: SphinxTestApp) -> None:
+    """A role the msgid lacks is outside the allow-list: refused at file.po:LINE, the source text is shown."""
     app.build()
-    assert re.search(r"index\.md:\d+:<translated>:1: WARNING: unknown figure 'typo_in_translation'", warnings(app))
+    refused = r"ERROR: locales/zh_CN/LC_MESSAGES/index\.po:\d+: the role \{fact\}`typo_in_translation`"
+    assert re.search(refused, warnings(app))
+    assert app.statuscode == 1
+    assert "typo_in_translation" not in text_of(app, "index.html")
 
 
 @pytest.mark.sphinx("html", testroot="facts", confoverrides={"language": "zh_CN"}, freshenv=True)
