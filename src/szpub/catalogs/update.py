@@ -33,6 +33,7 @@ SHIPPED_LOCALES = PACKAGE / "sphinx_ext" / "locale"  # szpub's own interface str
 SIMILARITY = 0.6
 # The `#.` note on a message prefilled from a translation memory (catalogs/memory.py); merge keeps it.
 MEMORY_NOTE = "memory: "
+_ORIGIN_NOTES = (MEMORY_NOTE, f"{convert.NOTE_PREFIX} ")  # where a translation came from: kept by update
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
@@ -258,11 +259,12 @@ def _update_one(
 
 
 def _keep_memory_notes(old: Catalog | None, new: Catalog) -> None:
-    """A translation prefilled from a memory keeps its ``#. memory:`` note, last, while it stays."""
+    """A translation prefilled from a memory, or converted from another language, keeps its ``#.`` note
+    saying where it came from (``memory: …``, ``converted from …``), last, while it stays."""
     for message in old or ():
         entry = new.get(message.id, message.context) if message.id else None
         if entry is not None and entry.string == message.string:
-            notes = [c for c in message.auto_comments if c.startswith(MEMORY_NOTE) and c not in entry.auto_comments]
+            notes = [c for c in message.auto_comments if c.startswith(_ORIGIN_NOTES) and c not in entry.auto_comments]
             entry.auto_comments = [*entry.auto_comments, *notes]
 
 
