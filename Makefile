@@ -40,7 +40,7 @@ build: setup
 	$(BIN)/szpub build
 
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto  # one worker per core (pytest-xdist): the builds are CPU-bound
 
 lint: setup-test
 	$(BIN)/ruff check src tests benchmarks
