@@ -30,8 +30,12 @@ from pathlib import Path
 
 import yaml
 
+from szpub.core.project import find_project
+
 REPO = Path(__file__).resolve().parent.parent
-LANGUAGE = "zh_CN"
+LANGUAGE = "zh_CN"  # the language whose msgstr the one-msgstr phase edits
+# every published language: the plain commands build each, as szpub build does
+LANGUAGES = find_project(REPO).languages
 _ROLE = re.compile(r"\{(fact|fact-value)\}`([a-z0-9_]+)`")
 
 # Runs the commands of one phase in series, in a child process of its own, and prints its measures.
@@ -170,14 +174,14 @@ def edit_one_msgstr(catalog: Path) -> None:
 
 
 def plain_commands(out: Path) -> list[list[str]]:
-    """The four commands a plain Sphinx user runs, as the design notes give them."""
+    """The commands a plain Sphinx user runs, as the README gives them: HTML and PDF of every language."""
     sphinx = [sys.executable, "-m", "sphinx"]
-    return [
-        [*sphinx, "-q", "-c", ".", "docs", str(out / "html-en")],
-        [*sphinx, "-q", "-c", ".", "-D", f"language={LANGUAGE}", "docs", str(out / "html-zh")],
-        [*sphinx, "-M", "latexpdf", "docs", str(out / "pdf-en"), "-q", "-c", "."],
-        [*sphinx, "-M", "latexpdf", "docs", str(out / "pdf-zh"), "-q", "-c", ".", "-D", f"language={LANGUAGE}"],
-    ]
+    commands = []
+    for language in LANGUAGES:
+        option = ["-D", f"language={language}"] if language != "en" else []
+        commands.append([*sphinx, "-q", "-c", ".", *option, "docs", str(out / f"html-{language}")])
+        commands.append([*sphinx, "-M", "latexpdf", "docs", str(out / f"pdf-{language}"), "-q", "-c", ".", *option])
+    return commands
 
 
 def _free_port() -> int:
@@ -201,8 +205,8 @@ def _wait_for(url: str, seconds: float) -> None:
 def _edits(publication: Path) -> list[tuple[str, Path, str, str]]:
     """What an editor saves: a msgstr (its page is zh-cn's) and a paragraph of the source (en's)."""
     return [
-        ("msgstr", publication / "locales" / LANGUAGE / "LC_MESSAGES" / "talent.po", "zh-cn/talent.html", "修订"),
-        ("paragraph", publication / "docs" / "talent.md", "en/talent.html", "Revised"),
+        ("msgstr", publication / "locales" / LANGUAGE / "LC_MESSAGES" / "talent.po", "zh-cn/index.html", "修订"),
+        ("paragraph", publication / "docs" / "talent.md", "en/index.html", "Revised"),
     ]
 
 
