@@ -26,7 +26,7 @@ def _cache_file(dictionary: str) -> Path | None:
     import jieba
 
     stat = Path(dictionary).stat()
-    key = f"{Path(dictionary).resolve()}:{stat.st_size}:{stat.st_mtime_ns}:{jieba.__version__}"
+    key = f"{Path(dictionary).resolve()}:{stat.st_size}:{stat.st_mtime_ns}:{jieba.__version__}:untaught"
     return Path(folder) / f"jieba-userdict-{hashlib.sha256(key.encode()).hexdigest()[:16]}.marshal"
 
 
@@ -81,8 +81,12 @@ def _install_dictionary_cache() -> None:
     load = zh.jieba_load_userdict
 
     def cached_load_userdict(dictionary: str) -> None:
+        import jieba
+
         cache = _cache_file(dictionary)
-        if cache is None:
+        # Words taught before the load (szpub's Traditional Chinese search) are part of the state the
+        # cache would replace or save: a restore would drop them, a save would hand them to other builds.
+        if cache is None or jieba.dt.initialized:
             load(dictionary)
         elif not (cache.is_file() and _restore(cache)):
             _load_and_save(load, dictionary, cache)
