@@ -5,7 +5,7 @@ from pathlib import Path
 extensions = ["szpub"]
 
 language = "en"
-szpub_languages = ["en", "zh_CN"]
+szpub_languages = ["en", "zh_CN", "zh_HK"]
 locale_dirs = [str(Path(__file__).parent / "locales")]  # absolute: Sphinx resolves it against docs/
 gettext_compact = False
 

@@ -11,11 +11,26 @@ from pathlib import Path
 
 import pytest
 
+from szpub.core.project import find_project
+
 pytest_plugins = ["sphinx.testing.fixtures"]
 
 REPO = Path(__file__).resolve().parent.parent
 ROOTS = Path(__file__).resolve().parent / "roots"
 SZPUB = [sys.executable, "-m", "szpub.cli.main"]
+PUBLICATION = find_project(REPO)  # the repository's conf.py, read once: what every copy of the publication says
+LANGUAGES = PUBLICATION.languages  # szpub_languages, the source language first: ("en", "zh_CN", ...)
+TARGETS = PUBLICATION.target_languages  # the translated languages
+
+
+def lang_tag(language: str) -> str:
+    """A configured language as BCP 47 writes it (``zh_CN`` -> ``zh-CN``): lang=, hreflang=, the manifest."""
+    return language.replace("_", "-")
+
+
+def lang_folder(language: str) -> str:
+    """A configured language's published folder: its tag in lowercase (``zh-cn``)."""
+    return lang_tag(language).lower()
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
+from conftest import LANGUAGES, PUBLICATION, lang_folder, lang_tag
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]  # every page of the built site (PDFs linked), audited
 
 REPO = Path(__file__).resolve().parent.parent
@@ -30,6 +32,21 @@ CHROMIUM_ARGS = [
 FOLDERS = {"en": "en-US", "zh-cn": "zh-CN"}
 QUERIES = {"en": "Shenzhen", "zh-cn": "深圳"}  # the search page is audited with its results shown
 PHONE = {"width": 390, "height": 844}
+# Each language's name in itself, written by hand: what the root page and the switcher must show.
+SELF_NAMES = {"en": "English", "zh_CN": "简体中文", "zh_HK": "繁體中文"}
+# A reader's browser language, and the published folders that serve them, best first (the same script
+# before the other): the root page must send them to the first one the publication has, else the source.
+PREFERRED = {
+    "zh-CN": ("zh-cn", "zh-hk"), "zh-SG": ("zh-cn", "zh-hk"),
+    "zh-TW": ("zh-hk", "zh-cn"), "zh-HK": ("zh-hk", "zh-cn"), "zh-MO": ("zh-hk", "zh-cn"),
+    "en-US": ("en",), "de-DE": (),
+}  # fmt: skip
+PUBLISHED = {lang_folder(language): lang_tag(language) for language in LANGUAGES}  # folder -> its pages' lang=
+
+
+def landing(locale: str) -> str:
+    """The folder the root page must send a reader whose browser speaks ``locale`` to."""
+    return next((found for found in PREFERRED[locale] if found in PUBLISHED), lang_folder(PUBLICATION.source_language))
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -121,15 +138,13 @@ def pages(site: Path, folder: str) -> list[str]:
     return [path.name for path in found if 'http-equiv="refresh"' not in path.read_text(encoding="utf-8")]
 
 
-@pytest.mark.parametrize(
-    ("locale", "folder"), [("zh-CN", "zh-cn"), ("en-US", "en"), ("zh-TW", "zh-cn"), ("de-DE", "en")]
-)
-def test_root_sends_the_reader_to_their_language(browser: Browser, server: str, locale: str, folder: str) -> None:
+@pytest.mark.parametrize(("locale", "expected"), [(locale, landing(locale)) for locale in PREFERRED])
+def test_root_sends_the_reader_to_their_language(browser: Browser, server: str, locale: str, expected: str) -> None:
     with reader(browser, locale=locale) as (context, errors):
         page = context.new_page()
         page.goto(f"{server}/")
-        page.wait_for_url(f"{server}/{folder}/index.html")
-        assert page.locator("html").get_attribute("lang") == {"en": "en", "zh-cn": "zh-CN"}[folder]
+        page.wait_for_url(f"{server}/{expected}/index.html")
+        assert page.locator("html").get_attribute("lang") == PUBLISHED[expected]
         assert errors == []
 
 
@@ -139,10 +154,13 @@ def test_root_without_javascript_links_each_language_named_in_itself(browser: Br
         page.goto(f"{server}/index.html")
         assert page.url == f"{server}/index.html"
         links = page.locator("main a")
-        assert links.all_inner_texts() == ["English", "简体中文"]
-        assert [links.nth(i).get_attribute("href") for i in range(2)] == ["en/index.html", "zh-cn/index.html"]
-        assert page.locator("li[lang='zh-CN']").count() == 1
-        links.nth(1).click()
+        assert links.all_inner_texts() == [SELF_NAMES[language] for language in LANGUAGES]
+        assert [links.nth(i).get_attribute("href") for i in range(len(LANGUAGES))] == [
+            f"{lang_folder(language)}/index.html" for language in LANGUAGES
+        ]
+        for language in LANGUAGES:
+            assert page.locator(f"li[lang='{lang_tag(language)}']").count() == 1, language
+        links.nth(LANGUAGES.index("zh_CN")).click()
         page.wait_for_url(f"{server}/zh-cn/index.html")
 
 

@@ -9,9 +9,20 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_publication, run_szpub
+from conftest import LANGUAGES, TARGETS, copy_publication, lang_folder, run_szpub
 
-MESSAGES = Path("locales/zh_CN/LC_MESSAGES")
+# Per translated language: (a) a title's msgstr and (c) a paragraph's msgstr, each edited to drop one word.
+TRANSLATION_EDITS = {
+    "zh_CN": (
+        ("为海外人才提供“一站式”服务", "为境外人才提供“一站式”服务"),
+        ("职业资格评价鉴定机构", "职业资格评价机构"),
+    ),
+    "zh_HK": (
+        ("為海外人才提供「一站式」服務", "為境外人才提供「一站式」服務"),
+        ("職業資格評價鑑定機構", "職業資格評價機構"),
+    ),
+}
+DROPPED = {"zh_CN": "鉴定", "zh_HK": "鑑定"}  # the word (c) drops, which no other page of that language has
 
 
 def build_html(root: Path) -> None:
@@ -58,13 +69,16 @@ def change_titles_headings_and_paragraphs(root: Path) -> None:
 
     Each one drops a word that only that page had, so a stale search index would keep it.
     """
-    talent, investment = root / MESSAGES / "talent.po", root / MESSAGES / "investment.po"
-    edit(talent, 'msgstr "为海外人才提供“一站式”服务"', 'msgstr "为境外人才提供“一站式”服务"')  # (a)
+    assert set(TRANSLATION_EDITS) == set(TARGETS), "an edit for every configured translation"
     edit(root / "docs" / "investment.md", "# Attracting foreign investment", "# Foreign investment")  # (b)
-    edit(investment, 'msgid "Attracting foreign investment"', 'msgid "Foreign investment"')  # the catalog follows
-    edit(talent, "职业资格评价鉴定机构", "职业资格评价机构")  # (c)
     edit(root / "docs" / "talent.md", "evaluation and appraisal institutions", "evaluation institutions")  # (d)
-    edit(talent, "evaluation and appraisal institutions", "evaluation institutions")  # the catalog follows
+    for language, (title, paragraph) in TRANSLATION_EDITS.items():
+        messages = root / "locales" / language / "LC_MESSAGES"
+        talent, investment = messages / "talent.po", messages / "investment.po"
+        edit(talent, f'msgstr "{title[0]}"', f'msgstr "{title[1]}"')  # (a)
+        edit(investment, 'msgid "Attracting foreign investment"', 'msgid "Foreign investment"')  # follows (b)
+        edit(talent, *paragraph)  # (c)
+        edit(talent, "evaluation and appraisal institutions", "evaluation institutions")  # follows (d)
 
 
 @pytest.mark.slow
@@ -81,9 +95,12 @@ def test_an_incremental_build_gives_the_bytes_of_a_cold_build(tmp_path: Path) ->
     assert [name for name in ours if ours[name] != theirs[name]] == []
     # the edits reached the pages, the navigation of a page that is not part of the article, and the index
     site = incremental / "_build" / "site"
-    guide = (site / "zh-cn" / "translators-guide.html").read_text(encoding="utf-8")
-    assert "为境外人才提供“一站式”服务" in guide and "为海外人才提供" not in guide
+    for language, ((old_title, new_title), _paragraph) in TRANSLATION_EDITS.items():
+        guide = (site / lang_folder(language) / "translators-guide.html").read_text(encoding="utf-8")
+        assert new_title in guide and old_title[:7] not in guide, language  # [:7]: the title up to its quotes
+        assert DROPPED[language] not in (site / lang_folder(language) / "index.html").read_text(encoding="utf-8")
     assert ">Foreign investment<" in (site / "en" / "translators-guide.html").read_text(encoding="utf-8")
-    assert "鉴定" not in (site / "zh-cn" / "index.html").read_text(encoding="utf-8")
     assert "appraisal" not in (site / "en" / "searchindex.js").read_text(encoding="utf-8")
-    assert empty_terms(site / "en" / "searchindex.js") == empty_terms(site / "zh-cn" / "searchindex.js") == []
+    assert {language: empty_terms(site / lang_folder(language) / "searchindex.js") for language in LANGUAGES} == {
+        language: [] for language in LANGUAGES
+    }

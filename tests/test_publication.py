@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from conftest import copy_publication
+from conftest import LANGUAGES, copy_publication, lang_folder, lang_tag
 from szpub.core.figures import load_figures
 
 pytestmark = pytest.mark.slow  # most tests here use the session build
@@ -70,10 +70,14 @@ def manifest(site: Path) -> dict:
 
 
 def test_manifest_lists_each_language_with_existing_outputs(site: Path) -> None:
-    languages = {entry["tag"]: entry for entry in manifest(site)["languages"]}
-    assert set(languages) == {"en", "zh-CN"}
+    entries = manifest(site)["languages"]
+    assert [entry["tag"] for entry in entries] == [lang_tag(language) for language in LANGUAGES]
+    languages = {entry["tag"]: entry for entry in entries}
     assert languages["zh-CN"]["language"] == "zh_CN"
     assert languages["zh-CN"]["html"] == "zh-cn/index.html"
+    for language in LANGUAGES:
+        assert languages[lang_tag(language)]["language"] == language
+        assert languages[lang_tag(language)]["html"] == f"{lang_folder(language)}/index.html"
     for entry in languages.values():
         for path in (entry["html"], entry["pdf"], *entry["data"]):
             assert (site / path).is_file(), path

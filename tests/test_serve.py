@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_publication
+from conftest import LANGUAGES, TARGETS, copy_publication, lang_folder
 from szpub.build import serve
+from szpub.build.targets import BuildResult
 from szpub.core.project import find_project
 
 
@@ -58,10 +59,12 @@ def parse(page: bytes) -> _Page:
 def test_a_catalog_change_rebuilds_its_language_first(tmp_path: Path) -> None:
     project = find_project(copy_publication(tmp_path))
     catalog = project.catalog_dir("zh_CN") / "talent.po"
-    assert serve.passes(project, {catalog}) == [["zh_CN"], ["en"]]
-    assert serve.passes(project, {project.docs / "talent.md"}) == [["en"], ["zh_CN"]]
-    assert serve.passes(project, {project.root / "conf.py"}) == [["en"], ["zh_CN"]]
-    assert serve.passes(project, None) == [["en", "zh_CN"]]
+    assert project.languages == LANGUAGES
+    others = [language for language in LANGUAGES if language != "zh_CN"]  # the source first, as configured
+    assert serve.passes(project, {catalog}) == [["zh_CN"], others]
+    assert serve.passes(project, {project.docs / "talent.md"}) == [["en"], list(TARGETS)]
+    assert serve.passes(project, {project.root / "conf.py"}) == [["en"], list(TARGETS)]
+    assert serve.passes(project, None) == [list(LANGUAGES)]
 
 
 def test_the_overlay_quotes_errors_as_text_and_the_script_is_added() -> None:
@@ -100,22 +103,39 @@ class _Events:
             return self.received.pop(0)
 
 
+class _Passes:
+    """The languages of each build pass the preview finished, in order (the watcher's report callback)."""
+
+    def __init__(self) -> None:
+        self.done: list[list[str]] = []
+        self._finished = threading.Condition()
+
+    def report(self, result: BuildResult) -> None:
+        with self._finished:
+            self.done.append(sorted(target.target.language for target in result.results))  # in any order
+            self._finished.notify_all()
+
+    def wait_for(self, languages: list[str], after: int, timeout: float = 120) -> None:
+        """Until a pass of ``languages`` has finished since ``after`` passes: a change's last pass, the preview idle."""
+        with self._finished:
+            finished = self._finished.wait_for(lambda: sorted(languages) in self.done[after:], timeout)
+            assert finished, f"no pass of {languages} after {self.done[:after]}: {self.done[after:]}"
+
+
 @pytest.fixture
-def preview(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+def preview(tmp_path: Path) -> Iterator[tuple[Path, str, _Passes]]:
     """szpub serve's server and watcher on a copy of the publication, after its first build."""
     root = copy_publication(tmp_path / "publication")
     project = find_project(root)
     project.build_dir.mkdir()
     running = serve.start(project.site, 0)
     stop = threading.Event()
-    built = threading.Event()
-    thread = threading.Thread(
-        target=serve.watch, args=(root, running.notices, lambda result: built.set(), stop), daemon=True
-    )
+    passes = _Passes()
+    thread = threading.Thread(target=serve.watch, args=(root, running.notices, passes.report, stop), daemon=True)
     thread.start()
-    assert built.wait(300), "the first build did not finish"
+    passes.wait_for(list(LANGUAGES), after=0, timeout=300)  # the first build: every language at once
     try:
-        yield root, running.url
+        yield root, running.url, passes
     finally:
         stop.set()
         thread.join(30)
@@ -134,8 +154,8 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 @pytest.mark.slow
-def test_serve_reloads_the_edited_language_shows_errors_and_rereads_conf(preview: tuple[Path, str]) -> None:
-    root, url = preview
+def test_serve_reloads_the_edited_language_shows_errors_and_rereads_conf(preview: tuple[Path, str, _Passes]) -> None:
+    root, url, passes = preview
     events = _Events(url)
     catalogs = root / "locales" / "zh_CN" / "LC_MESSAGES"
     assert parse(get(url + "zh-cn/talent.html")).scripts[-1] == serve.SCRIPT
@@ -157,11 +177,15 @@ def test_serve_reloads_the_edited_language_shows_errors_and_rereads_conf(preview
     overlay = "".join(parse(get(url + "en/index.html")).overlay)
     assert re.search(r"talent\.po:\d+", overlay), overlay
     assert serve.OVERLAY_ID not in (root / "_build" / "site" / "en" / "index.html").read_text(encoding="utf-8")
+    before_fix = len(passes.done)
     talent.write_text(original, encoding="utf-8")
     assert events.next() == ("reload", ["zh-cn"])
     assert parse(get(url + "en/index.html")).overlay == []
+    others = [language for language in LANGUAGES if language != "zh_CN"]
+    passes.wait_for(others, after=before_fix)  # the other languages' pass too: nothing of the fix still builds
 
     # conf.py is read again: a new title shows on the root page without restarting the preview
     edit(root / "conf.py", '"title": "City to advance higher-level opening up"', '"title": "City opens up further"')
-    assert [events.next(), events.next()] == [("reload", ["en"]), ("reload", ["zh-cn"])]  # the source first
+    translated = sorted(map(lang_folder, TARGETS))
+    assert [events.next(), events.next()] == [("reload", ["en"]), ("reload", translated)]  # the source first
     assert "City opens up further" in parse(get(url)).titles

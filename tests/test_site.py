@@ -12,6 +12,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
+from conftest import LANGUAGES, lang_folder, lang_tag
 from szpub.build.siteroot import page_alternates, write_root
 from szpub.core.project import Project
 from szpub.sphinx_ext.search import SearchChineseStemmed, needs_stemmer_fix
@@ -233,7 +234,7 @@ def test_no_sitemap_without_base_url(tmp_path: Path) -> None:
 
 
 def test_published_site_every_page_has_alternates_and_a_same_page_switch(html_site: Path) -> None:
-    folders = {"en": "en", "zh-cn": "zh-CN"}
+    folders = {lang_folder(language): lang_tag(language) for language in LANGUAGES}
     pages = sorted(path.name for path in (html_site / "en").glob("*.html"))
     moved = [f"{name}.html" for name in ("appendix", "connectivity", "diplomacy", "investment", "opening-up", "talent")]
     assert [page for page in pages if page in moved] == moved and "genindex.html" not in pages
@@ -244,12 +245,12 @@ def test_published_site_every_page_has_alternates_and_a_same_page_switch(html_si
                 assert meta(html, "robots") == ["noindex"], (folder, page)
                 continue
             hreflangs = [a["hreflang"] for a in tags(html, "link", rel="alternate") if "hreflang" in a]
-            assert hreflangs == ["en", "zh-CN", "x-default"], (folder, page)
-            for other, tag in folders.items():
+            assert hreflangs == [*folders.values(), "x-default"], (folder, page)
+            for other, hreflang in folders.items():
                 if other != folder:
                     link = tags(html, "a", data_szpub_lang=other)
                     assert [a["href"] for a in link] == [f"../{other}/{page}"], (folder, page)
-                    assert link[0]["hreflang"] == link[0]["lang"] == tag
+                    assert link[0]["hreflang"] == link[0]["lang"] == hreflang
     # the shipped conf.py has no szpub_base_url: relative links only, and no sitemap
     assert not (html_site / "sitemap.xml").exists()
     assert not tags(read(html_site, "en/index.html"), "link", rel="canonical")
