@@ -316,7 +316,7 @@ def _facts(project: Project, findings: list[Finding]) -> dict[str, Figure] | Non
     try:
         return load_figures(path)
     except FiguresError as err:
-        findings.append(Finding(relative(project, path), 1, "facts", str(err)))
+        findings.append(Finding(relative(project, path), err.line or 1, "facts", err.problem))
         return None
 
 

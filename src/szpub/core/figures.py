@@ -82,7 +82,7 @@ def load_figures(path: Path) -> dict[str, Figure]:
         fact = _parse_fact(path, node)
         if fact.id in facts:
             first = facts[fact.id].line
-            raise FiguresError(f"{path}:{fact.line}: figure {fact.id!r}: duplicate id (first at line {first})")
+            raise FiguresError(f"figure {fact.id!r}: duplicate id (first at line {first})", path, fact.line)
         facts[fact.id] = fact
     return facts
 
@@ -92,10 +92,10 @@ def _figure_nodes(path: Path, root: yaml.Node | None) -> list[yaml.MappingNode]:
     if isinstance(root, yaml.MappingNode):
         figures = next((v for k, v in root.value if k.value == "figures"), None)
     if not isinstance(figures, yaml.SequenceNode) or not figures.value:
-        raise FiguresError(f"{path}:1: expected a non-empty list under 'figures:'")
+        raise FiguresError("expected a non-empty list under 'figures:'", path, 1)
     for node in figures.value:
         if not isinstance(node, yaml.MappingNode):
-            raise FiguresError(f"{path}:{node.start_mark.line + 1}: each figure must be a mapping of fields")
+            raise FiguresError("each figure must be a mapping of fields", path, node.start_mark.line + 1)
     return figures.value
 
 
@@ -104,38 +104,40 @@ def _parse_fact(path: Path, node: yaml.MappingNode) -> Figure:
     raw = yamlfile.construct(node, path, FiguresError)
     assert isinstance(raw, dict)  # a mapping node with string keys
     name = raw.get("id") if isinstance(raw.get("id"), str) else f"at line {line}"
-    where = f"{path}:{line}: figure {name!r}"
     lines = {key.value: key.start_mark.line + 1 for key, _ in node.value}
     for key, value in raw.items():
         if key not in _FIELDS:
-            raise FiguresError(f"{path}:{lines[key]}: figure {name!r}: unknown field {key!r}")
+            raise FiguresError(f"figure {name!r}: unknown field {key!r}", path, lines[key])
         types = _FIELDS[key][1]
         if not isinstance(value, types) or (bool not in types and isinstance(value, bool)):
             expected = " or ".join(t.__name__ for t in types)
             raise FiguresError(
-                f"{path}:{lines[key]}: figure {name!r}: field {key!r} must be {expected}, "
-                f"not {type(value).__name__} ({value!r})"
+                f"figure {name!r}: field {key!r} must be {expected}, not {type(value).__name__} ({value!r})",
+                path,
+                lines[key],
             )
     for key, (required, _types) in _FIELDS.items():
         if required and key not in raw:
-            raise FiguresError(f"{where}: missing field {key!r}")
+            raise FiguresError(f"figure {name!r}: missing field {key!r}", path, line)
     if not _ID.match(raw["id"]):
-        raise FiguresError(f"{where}: id must be lowercase letters, digits and '_'")
+        raise FiguresError(f"figure {name!r}: id must be lowercase letters, digits and '_'", path, line)
     if raw["kind"] not in KINDS:
         kinds = ", ".join(KINDS)
-        raise FiguresError(f"{path}:{lines['kind']}: figure {name!r}: unknown kind {raw['kind']!r} (one of {kinds})")
+        raise FiguresError(f"figure {name!r}: unknown kind {raw['kind']!r} (one of {kinds})", path, lines["kind"])
     if not _PERIOD.match(raw["period"]):
         raise FiguresError(
-            f"{path}:{lines['period']}: figure {name!r}: period must be YYYY or YYYY-MM (year 1000-9999, month 01-12) "
-            f"or '' when the release does not state it, not {raw['period']!r}"
+            f"figure {name!r}: period must be YYYY or YYYY-MM (year 1000-9999, month 01-12) "
+            f"or '' when the release does not state it, not {raw['period']!r}",
+            path,
+            lines["period"],
         )
     problem = _value_problem(raw["value"])
     if problem:
-        raise FiguresError(f"{path}:{lines['value']}: figure {name!r}: value {problem}")
+        raise FiguresError(f"figure {name!r}: value {problem}", path, lines["value"])
     for key in _TEXT_FIELDS:
         problem = _text_problem(raw.get(key, ""))
         if problem:
-            raise FiguresError(f"{path}:{lines[key]}: figure {name!r}: {key} {problem}")
+            raise FiguresError(f"figure {name!r}: {key} {problem}", path, lines[key])
     return Figure(**raw, line=line)
 
 

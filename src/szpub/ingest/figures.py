@@ -288,7 +288,7 @@ def _label(before: str, after: str, kind: str, *, after_figure: bool = False) ->
     label = re.sub(r"\s+", " ", _TIME_PHRASES.sub("", label)).strip(" ,;:-")
     label = re.sub(r"\s*\d[\d,.]*%?", "", label).strip()  # never a bare figure in reader text
     label = re.sub(r"(?:\s+(?:of|by|to|at|in|from|and|with|on))+$", "", label)
-    return (label[:1].upper() + label[1:]) if label else "FoundFigure"
+    return (label[:1].upper() + label[1:]) if label else "Figure"
 
 
 def _clause_tail(text: str) -> str:
