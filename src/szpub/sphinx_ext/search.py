@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging as std_logging
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,8 +24,6 @@ _SPHINX_DIR = Path(sphinx.__file__).parent
 _JS_PREFIX = "Documentation.addTranslations("
 INTERFACE = "sphinx"  # the catalog of the theme's and Sphinx's strings
 # gettext's plural grammar, as characters: n, digits, operators, ?:, parentheses (no other name, no quote)
-_PLURAL = re.compile(r"[n0-9\s+\-*/%<>=!&|?:()]+")
-_PLURAL_MAX = 200
 
 
 def _english_stemmer_js() -> str | None:
@@ -94,18 +91,7 @@ def catalog_messages(po_file: Path) -> tuple[dict[str, str | list[str]], str]:
                 messages[message.id[0]] = strings
         elif message.string and not refusals(INTERFACE, message.id, str(message.string)):  # never publish markup
             messages[message.id] = str(message.string)
-    return messages, plural_expression(catalog.plural_expr)
-
-
-def plural_expression(expression: str | None) -> str:
-    """The catalog's plural expression if it is one of gettext's grammar (translations.js runs it as JavaScript).
-
-    Defence in depth behind the header check of catalogs.pofiles: only ``n``, integers, arithmetic,
-    comparison and logical operators, ``?:`` and parentheses; anything else gives "" (Sphinx's own then).
-    """
-    if expression and len(expression) <= _PLURAL_MAX and _PLURAL.fullmatch(expression):
-        return expression
-    return ""
+    return messages, catalog.plural_expr or ""  # read_catalog refused any Plural-Forms outside gettext's grammar
 
 
 def builtin_translations(language: str) -> dict[str, Any]:

@@ -18,7 +18,6 @@ from sphinx.util.i18n import docname_to_domain
 from sphinx.util.nodes import extract_messages
 
 from szpub.catalogs.pofiles import CatalogError, read_catalog
-from szpub.catalogs.stale import DRAFT_ENV
 from szpub.core.markup import shorten
 
 if TYPE_CHECKING:
@@ -34,7 +33,7 @@ class WarnStaleMessages(SphinxTransform):
 
     def apply(self, **kwargs: Any) -> None:
         config = self.config
-        if not config.language or config.language == _source_language(config) or os.environ.get(DRAFT_ENV):
+        if not config.language or config.language == _source_language(config) or config.szpub_draft:
             return
         docname = self.env.docname
         if docname in (getattr(config, "szpub_source_only", None) or ()):
