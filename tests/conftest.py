@@ -15,6 +15,11 @@ from szpub.core.project import find_project
 
 pytest_plugins = ["sphinx.testing.fixtures"]
 
+# CI runners set FORCE_COLOR, and Sphinx then colours its messages even into a pipe: the tests read words.
+for _forcer in ("FORCE_COLOR", "FORCE_COLOUR"):
+    os.environ.pop(_forcer, None)
+os.environ["NO_COLOR"] = "1"
+
 REPO = Path(__file__).resolve().parent.parent
 ROOTS = Path(__file__).resolve().parent / "roots"
 SZPUB = [sys.executable, "-m", "szpub.cli.main"]
@@ -48,9 +53,12 @@ def copy_publication(dest: Path) -> Path:
     return dest
 
 
-def run_szpub(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """``szpub ARGS`` in ``cwd``, as a user runs it (``env``: variables added to the environment)."""
-    environment = {**os.environ, **env} if env else None
+def run_szpub(cwd: Path, *args: str, env: dict[str, str | None] | None = None) -> subprocess.CompletedProcess[str]:
+    """``szpub ARGS`` in ``cwd``, as a user runs it (``env``: variables set, or removed where None)."""
+    environment = None
+    if env:
+        merged = {**os.environ, **env}
+        environment = {name: value for name, value in merged.items() if value is not None}
     return subprocess.run([*SZPUB, *args], cwd=cwd, capture_output=True, text=True, check=False, env=environment)
 
 

@@ -75,9 +75,11 @@ def test_a_myst_error_keeps_the_previous_site_and_names_target_and_line(built: P
     original = talent.read_text(encoding="utf-8")
     talent.write_text(original.replace("\n\nTo acquire", "\n\nSee {nosuchrole}`x`. To acquire"), encoding="utf-8")
 
-    result = run_szpub(built, "build", "--lang", "en", "--format", "html")
+    # as a CI runner does: FORCE_COLOR makes Sphinx colour even a pipe, and the report must stay plain
+    result = run_szpub(built, "build", "--lang", "en", "--format", "html", env={"FORCE_COLOR": "1", "NO_COLOR": None})
 
     assert result.returncode == 1
+    assert "\x1b" not in result.stderr
     assert "en/html failed:" in result.stderr
     assert 'docs/talent.md:3: WARNING: Unknown interpreted text role "nosuchrole".' in result.stderr
     assert "szpub: error: en/html failed; the published site in _build/site is unchanged" in result.stderr

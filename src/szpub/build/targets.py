@@ -39,6 +39,7 @@ PUBLISHED = "published.json"  # in STATE_DIR: the stamps of the outputs that _bu
 DIE_AT_ENV = "SZPUB_TEST_DIE_AT"  # tests: the process kills itself (SIGKILL) at this point of the build
 _TOOLS = ("sphinx", "myst-parser", "docutils", "babel", "szpub")
 _REPORT_LINES = 10
+_COLOUR_FORCERS = ("FORCE_COLOR", "FORCE_COLOUR")  # CI runners set them; Sphinx then colours even a pipe
 _SPHINX_PROBLEM = re.compile(r"\b(WARNING|ERROR|CRITICAL|SEVERE)\b|Exception|Error:")
 
 
@@ -340,7 +341,8 @@ def _sphinx(project: Project, target: BuildTarget, builder: str) -> subprocess.C
 def _environment(project: Project) -> dict[str, str]:
     """The environment of every tool run: fixed hash seed and dates, so that builds are reproducible."""
     env = {
-        **os.environ,
+        **{name: value for name, value in os.environ.items() if name not in _COLOUR_FORCERS},
+        "NO_COLOR": "1",  # the output is read here and reported as file:line, never shown as is
         "PYTHONHASHSEED": "0",
         "FORCE_SOURCE_DATE": "1",  # TeX takes \today and the PDF dates from SOURCE_DATE_EPOCH
         "LATEXMKOPTS": "-quiet",
