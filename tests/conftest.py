@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +20,8 @@ pytest_plugins = ["sphinx.testing.fixtures"]
 for _forcer in ("FORCE_COLOR", "FORCE_COLOUR"):
     os.environ.pop(_forcer, None)
 os.environ["NO_COLOR"] = "1"
+# szpub keeps jieba's dictionary state per user (~/.cache/szpub): the tests keep theirs apart from the user's
+os.environ.setdefault("SZPUB_CACHE_DIR", tempfile.mkdtemp(prefix="szpub-test-cache-"))
 
 REPO = Path(__file__).resolve().parent.parent
 ROOTS = Path(__file__).resolve().parent / "roots"

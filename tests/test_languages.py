@@ -223,9 +223,10 @@ def test_zh_hk_search_index_holds_the_words_readers_type(tmp_path: Path) -> None
     assert run_szpub(pub, "add-language", "zh_HK").returncode == 0  # the reviewed catalogs are already there
     # a zh_CN build first saves szpub's cache of jieba's dictionary: restored in the zh_HK build, it must not
     # drop the words taught there (it did, when zh_CN's build was the one that saved it)
-    assert run_szpub(pub, "build", "--lang", "zh_CN", "--format", "html").returncode == 0
-    assert list((pub / "_build").rglob("jieba-userdict-*.marshal"))
-    proc = run_szpub(pub, "build", "--lang", "zh_HK", "--format", "html")
+    cache = {"SZPUB_CACHE_DIR": str(tmp_path / "cache")}
+    assert run_szpub(pub, "build", "--lang", "zh_CN", "--format", "html", env=cache).returncode == 0
+    assert list((tmp_path / "cache").glob("jieba-userdict-*.marshal"))
+    proc = run_szpub(pub, "build", "--lang", "zh_HK", "--format", "html", env=cache)
     assert proc.returncode == 0, proc.stderr
     index = (pub / "_build" / "site" / "zh-hk" / "searchindex.js").read_text(encoding="utf-8")
     data = json.loads(index[index.index("(") + 1 : index.rindex(")")])

@@ -309,33 +309,12 @@ def _run_pdf(project: Project, target: BuildTarget) -> TargetResult:
 
 
 def _sphinx(project: Project, target: BuildTarget, builder: str) -> subprocess.CompletedProcess[str]:
-    command = [
-        sys.executable,
-        "-m",
-        "szpub.build.runner",  # sphinx-build, with the Chinese search dictionary cached in _build/.szpub
-        "-b",
-        builder,
-        str(project.docs),
-        str(_out_dir(project, target)),
-        "-c",
-        str(project.root),
-        "-D",
-        f"language={target.language}",
-        "-d",
-        str(_doctrees(project, target)),
-        "-W",
-        "--keep-going",
-        "-q",
-    ]
-    return subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        errors="replace",
-        env=_environment(project),
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
+    """sphinx-build for one target, in a warm child (``runner``), the Chinese search dictionary cached."""
+    argv = [
+        "-b", builder, str(project.docs), str(_out_dir(project, target)), "-c", str(project.root),
+        "-D", f"language={target.language}", "-d", str(_doctrees(project, target)), "-W", "--keep-going", "-q",
+    ]  # fmt: skip
+    return runner.run_sphinx(argv, _environment(project))
 
 
 def _environment(project: Project) -> dict[str, str]:
@@ -347,7 +326,6 @@ def _environment(project: Project) -> dict[str, str]:
         "FORCE_SOURCE_DATE": "1",  # TeX takes \today and the PDF dates from SOURCE_DATE_EPOCH
         "LATEXMKOPTS": "-quiet",
         "LATEXOPTS": latex.LATEXOPTS,
-        runner.CACHE_ENV: str(project.build_dir / STATE_DIR),
     }
     epoch = source_date_epoch(project)
     if epoch is not None:
