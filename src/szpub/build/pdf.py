@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 # Passed by Sphinx's Makefile and latexmkrc to every xelatex run ($pdflatex = 'xelatex ' . $ENV{'LATEXOPTS'} …) and
-# by _one_pass. TeX Live's default is restricted shell escape (shell_escape = p): off entirely, whatever texmf.cnf says.
+# by _xelatex. TeX Live's default is restricted shell escape (shell_escape = p): off entirely, whatever texmf.cnf says.
 LATEXOPTS = "-halt-on-error -interaction=nonstopmode -no-shell-escape"
 # what latexmk writes next to the .tex: never an input of the PDF
 _OUTPUTS = frozenset(
@@ -19,7 +19,7 @@ _OUTPUTS = frozenset(
 _CROSS_REFERENCES = (".aux", ".toc", ".out", ".idx")
 _RERUN = re.compile(r"Rerun to get|Please rerun|rerun LaTeX", re.IGNORECASE)
 _REPORT_LINES = 10
-_EXTRA_PASSES = 3
+_MAX_PASSES = 5  # then latexmk decides (a document whose references never settle)
 
 
 def inputs_hash(latex_dir: Path) -> str:
@@ -33,56 +33,60 @@ def inputs_hash(latex_dir: Path) -> str:
 
 
 def make_pdf(pdf: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """Runs LaTeX on the .tex beside ``pdf``: one XeLaTeX pass when that suffices, latexmk otherwise.
+    """Runs XeLaTeX on the .tex beside ``pdf`` until the cross-reference files stay the same.
 
-    latexmk compares a file's checksum only when its time (whole seconds) or size changed: a pass that
-    rewrites a same-size .toc with other page numbers within the same second goes unseen, and the PDF
-    keeps the previous pass's page numbers, depending on timing. So after latexmk, passes go on here
-    until the cross-reference files stay the same.
+    Compared by content after each pass: a first build takes two passes, a small change one. latexmk
+    compares a file's checksum only when its time (whole seconds) or size changed, so it misses a pass
+    that rewrites a same-size .aux with other page numbers within the same second, and needed one more
+    pass after it to be sure (three on a first build). It still runs when the document has index
+    entries, which need xindy between passes as Sphinx's latexmkrc sets it up.
     """
-    done = _one_pass(pdf, env)
-    if done is not None:
-        return done
-    result = _latexmk(pdf.parent, env)
-    for _ in range(_EXTRA_PASSES):
-        if result.returncode:
+    runs: list[subprocess.CompletedProcess[str]] = []
+    indexed = False
+    for _ in range(_MAX_PASSES):
+        before = _cross_references(pdf)  # the last build's after an edit, nothing on a first build
+        runs.append(_xelatex(pdf, env))
+        if runs[-1].returncode:
             break
-        done = _one_pass(pdf, env)
-        if done is not None:
-            return _joined(result, done)
-    return result
+        if _has_index_entries(pdf) and not indexed:
+            runs.append(_latexmk(pdf.parent, env))
+            indexed = True
+            if runs[-1].returncode:
+                break
+            continue  # and one pass more, to see that latexmk's last pass changed nothing
+        log = pdf.with_suffix(".log").read_text(encoding="utf-8", errors="replace")
+        if _cross_references(pdf) == before and not _RERUN.search(log) and pdf.is_file():
+            break
+    return _joined(runs)
 
 
-def _joined(
-    first: subprocess.CompletedProcess[str], then: subprocess.CompletedProcess[str]
-) -> subprocess.CompletedProcess[str]:
+def _cross_references(pdf: Path) -> list[bytes | None]:
+    """What the next pass reads back of this one (.aux, .toc, .out, .idx), None for a file not written."""
+    paths = [pdf.with_suffix(suffix) for suffix in _CROSS_REFERENCES]
+    return [path.read_bytes() if path.is_file() else None for path in paths]
+
+
+def _has_index_entries(pdf: Path) -> bool:
+    index = pdf.with_suffix(".idx")
+    return index.is_file() and index.stat().st_size > 0
+
+
+def _xelatex(pdf: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    # the command latexmk gives Sphinx's latexmkrc: xelatex $LATEXOPTS %O %S
+    return _run(["xelatex", *LATEXOPTS.split(), "-recorder", pdf.with_suffix(".tex").name], pdf.parent, env)
+
+
+def _joined(runs: list[subprocess.CompletedProcess[str]]) -> subprocess.CompletedProcess[str]:
+    """The runs as one: the last one's command and exit status, everyone's output."""
+    last = runs[-1]
     return subprocess.CompletedProcess(
-        then.args, then.returncode, first.stdout + then.stdout, first.stderr + then.stderr
+        last.args, last.returncode, "".join(r.stdout for r in runs), "".join(r.stderr for r in runs)
     )
 
 
 def _latexmk(latex_dir: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """Sphinx's own way: its Makefile runs latexmk, which runs XeLaTeX (and xindy) until nothing changes."""
+    """Sphinx's own way: its Makefile runs latexmk, which runs XeLaTeX and xindy until nothing changes."""
     return _run([os.environ.get("MAKE", "make"), "-C", str(latex_dir), "all-pdf"], latex_dir, env)
-
-
-def _one_pass(pdf: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str] | None:
-    """After a small change, one XeLaTeX pass is often all latexmk would run: try it without latexmk.
-
-    Done (the result) when the pass failed, or when it left the cross-reference files as they were and
-    asked for no rerun; None (run latexmk) otherwise, and on a first build.
-    """
-    references = [pdf.with_suffix(suffix) for suffix in _CROSS_REFERENCES]
-    if not references[0].is_file():
-        return None
-    before = [path.read_bytes() if path.is_file() else None for path in references]
-    # the command latexmk gives Sphinx's latexmkrc: xelatex $LATEXOPTS %O %S
-    proc = _run(["xelatex", *LATEXOPTS.split(), "-recorder", pdf.with_suffix(".tex").name], pdf.parent, env)
-    if proc.returncode:
-        return proc
-    after = [path.read_bytes() if path.is_file() else None for path in references]
-    log = pdf.with_suffix(".log").read_text(encoding="utf-8", errors="replace")
-    return proc if after == before and not _RERUN.search(log) and pdf.is_file() else None
 
 
 def _run(command: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
