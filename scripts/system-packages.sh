@@ -18,6 +18,8 @@ if [[ "${1:-}" == "--test" ]]; then
   with_browser=true
   # npm installs axe-core for the browser tests; a node that brings its own npm (NodeSource) is kept
   command -v npm >/dev/null 2>&1 || test_only+=(nodejs npm)
+  # Playwright's own Node.js driver links libatomic.so.1, which a minimal Debian 12 lacks
+  test_only+=(libatomic1)
 fi
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
