@@ -283,7 +283,10 @@ def make_cold(publication: Path) -> Path:
 def run(work: Path, factors: list[int], repeat: int, reload: bool = True) -> dict[str, object]:
     # a snapshot of szpub's sources: edits made while the benchmark runs must not change what it measures
     shutil.copytree(REPO / "src", work / "src", ignore=shutil.ignore_patterns("__pycache__"))
-    env = {**os.environ, "PYTHONPATH": str(work / "src"), "PYTHONHASHSEED": "0"}
+    # szpub's per-user cache (jieba's dictionary state) lives here: "cold" is a new publication on a machine
+    # that has built one before; "new machine" starts with an empty cache as well
+    cache = work / "cache"
+    env = {**os.environ, "PYTHONPATH": str(work / "src"), "PYTHONHASHSEED": "0", "SZPUB_CACHE_DIR": str(cache)}
     szpub = [[sys.executable, "-m", "szpub.cli.main", "build"]]
     names = [
         "plain sphinx-build, serial",
@@ -291,12 +294,17 @@ def run(work: Path, factors: list[int], repeat: int, reload: bool = True) -> dic
         "szpub build, cold",
         "szpub build, no-op",
         "szpub build, one msgstr",
+        "szpub build, cold, new machine",
     ]
     runs: dict[str, list[dict[str, object]]] = {name: [] for name in names}
     for round_ in range(repeat):  # interleaved, so that a busy moment does not hit one phase only
         for jobs, name in ((1, names[0]), (2, names[1])):
             plain = copy_publication(work / f"plain-{jobs}-{round_}")
             runs[name].append(measure(name, plain_commands(work / f"plain-out-{jobs}-{round_}"), plain, env, jobs))
+        first = work / f"cache-new-{round_}"
+        new_machine = copy_publication(work / f"new-machine-{round_}")
+        runs[names[5]].append(measure(names[5], szpub, new_machine, {**env, "SZPUB_CACHE_DIR": str(first)}))
+        shutil.copytree(first, cache, dirs_exist_ok=True)  # what that first build left, as on a user's machine
         release = copy_publication(work / f"release-{round_}")
         runs[names[2]].append(measure(names[2], szpub, release, env))
         runs[names[3]].append(measure(names[3], szpub, release, env))
@@ -322,6 +330,9 @@ def ratios(results: dict[str, object], key: str = "seconds") -> dict[str, float]
         "cold / plain two at a time": cold / phases["plain sphinx-build, two at a time"],
         "no-op / cold": phases["szpub build, no-op"] / cold,
         "one msgstr / cold": phases["szpub build, one msgstr"] / cold,
+        "cold, new machine / plain two at a time": (
+            phases["szpub build, cold, new machine"] / phases["plain sphinx-build, two at a time"]
+        ),
     }
     for factor in sorted(scaling):
         if factor != 1 and 1 in scaling:

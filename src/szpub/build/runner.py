@@ -25,6 +25,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -63,9 +64,23 @@ def run_sphinx(argv: list[str], env: dict[str, str]) -> subprocess.CompletedProc
     return subprocess.CompletedProcess(["sphinx-build", *argv], code, text, "")
 
 
-@functools.cache
+def warm_up() -> None:
+    """Starts the forkserver in the background, so that its imports overlap other work (the checks)."""
+    if not os.environ.get(COLD_ENV):
+        threading.Thread(target=_warm_context, name="szpub-warm-up", daemon=True).start()
+
+
+_starting = threading.Lock()
+
+
 def _warm_context() -> Any:
     """The forkserver, started once per szpub process with a fixed hash seed (reproducible outputs)."""
+    with _starting:
+        return _start_forkserver()
+
+
+@functools.cache
+def _start_forkserver() -> Any:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["szpub.build.warm"])
     with _environ(PYTHONHASHSEED="0"):  # the server is a new interpreter: it takes the seed from here

@@ -28,7 +28,6 @@ from typing import Any
 from szpub.build import pdf as latex
 from szpub.build import runner, swap
 from szpub.catalogs.compiled import refresh_catalogs
-from szpub.catalogs.stale import DRAFT_ENV
 from szpub.core import l10n
 from szpub.core.errors import SzpubError
 from szpub.core.project import Project, pdf_stem
@@ -45,10 +44,11 @@ _SPHINX_PROBLEM = re.compile(r"\b(WARNING|ERROR|CRITICAL|SEVERE)\b|Exception|Err
 
 @dataclass(frozen=True)
 class BuildTarget:
-    """One language in one format."""
+    """One language in one format; a draft shows untranslated messages in the source language, marked."""
 
     language: str
     format: str
+    draft: bool = False
 
     @property
     def name(self) -> str:
@@ -105,8 +105,10 @@ class TargetEvent:
 Listener = Callable[[TargetEvent], None]
 
 
-def plan(project: Project, languages: list[str] | None = None, formats: list[str] | None = None) -> list[BuildTarget]:
-    """The targets to build, languages in configuration order; ValueError for an unknown language."""
+def plan(
+    project: Project, languages: list[str] | None = None, formats: list[str] | None = None, draft: bool = False
+) -> list[BuildTarget]:
+    """The targets to build, languages in configuration order; SzpubError for an unknown language."""
     by_folder = {l10n.folder_name(lang): lang for lang in project.languages}  # zh_CN, zh-CN and zh-cn alike
     chosen = [by_folder.get(l10n.folder_name(lang), lang) for lang in languages or project.languages]
     unknown = [lang for lang in chosen if lang not in project.languages]
@@ -114,7 +116,7 @@ def plan(project: Project, languages: list[str] | None = None, formats: list[str
         raise SzpubError(
             f"not a configured language: {', '.join(unknown)} (configured: {', '.join(project.languages)})"
         )
-    return [BuildTarget(lang, fmt) for lang in chosen for fmt in (formats or FORMATS)]
+    return [BuildTarget(lang, fmt, draft) for lang in chosen for fmt in (formats or FORMATS)]
 
 
 def build(
@@ -227,7 +229,7 @@ def run_target(project: Project, target: BuildTarget) -> TargetResult:
     recorded = _read_stamp(stamp)
     tools = tools_fingerprint()
     fingerprint = _fingerprint(project, target, tools)
-    if recorded.get("fingerprint") == fingerprint and _output(project, target).is_file():
+    if _is_current(project, target, recorded, fingerprint):
         return TargetResult(target, "up to date")
     stamp.unlink(missing_ok=True)
     running = stamp.with_suffix(".running")
@@ -257,6 +259,20 @@ def run_target(project: Project, target: BuildTarget) -> TargetResult:
         shutil.rmtree(_doctrees(project, target), ignore_errors=True)
     running.unlink(missing_ok=True)
     return result
+
+
+def out_of_date(project: Project, targets: list[BuildTarget]) -> list[BuildTarget]:
+    """The targets whose inputs are not those of their last successful run: what ``build`` would build."""
+    tools = tools_fingerprint()
+    return [
+        target
+        for target in targets
+        if not _is_current(project, target, _read_stamp(_stamp(project, target)), _fingerprint(project, target, tools))
+    ]
+
+
+def _is_current(project: Project, target: BuildTarget, recorded: dict[str, Any], fingerprint: str) -> bool:
+    return recorded.get("fingerprint") == fingerprint and _output(project, target).is_file()
 
 
 def _write_atomically(path: Path, text: str) -> None:
@@ -314,6 +330,8 @@ def _sphinx(project: Project, target: BuildTarget, builder: str) -> subprocess.C
         "-b", builder, str(project.docs), str(_out_dir(project, target)), "-c", str(project.root),
         "-D", f"language={target.language}", "-d", str(_doctrees(project, target)), "-W", "--keep-going", "-q",
     ]  # fmt: skip
+    if target.draft:
+        argv += ["-D", "szpub_draft=1"]
     return runner.run_sphinx(argv, _environment(project))
 
 
@@ -383,8 +401,8 @@ def tools_fingerprint() -> str:
 
 def _fingerprint(project: Project, target: BuildTarget, tools: str) -> str:
     """A hash of everything a target is made from: the tools, conf.py, the sources, its catalogs."""
-    draft = os.environ.get(DRAFT_ENV, "")  # a draft's pages carry its mark: a release build is another build
-    digest = hashlib.sha256(f"{target.key}\0{tools}\0{draft}\0".encode())
+    # a draft's pages carry its mark: a release build is another build
+    digest = hashlib.sha256(f"{target.key}\0{tools}\0{target.draft}\0".encode())
     _hash_files(digest, project.root, [project.root / "conf.py", *files_under(project.docs)])
     catalogs = files_under(project.locales / target.language)
     _hash_files(digest, project.root, [p for p in catalogs if p.suffix != ".mo"])

@@ -56,7 +56,3 @@ def _messages(path: Path, language: str) -> tuple[set[tuple[str, str | None]] | 
         return None, ""
     return {(str(m.id), m.context) for m in catalog if m.id and isinstance(m.id, str)}, ""
 
-
-# Set by a draft ``szpub build`` for its sphinx-build children: a draft shows missing messages in the source
-# language on purpose, so the Sphinx side (sphinx_ext/stale.py) does not warn about them.
-DRAFT_ENV = "SZPUB_DRAFT"

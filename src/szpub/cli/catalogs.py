@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 from szpub.catalogs import checks
 from szpub.catalogs import update as catalogs
 from szpub.catalogs.memory import load_memory, merge_glossaries
-from szpub.catalogs.stale import DRAFT_ENV
 from szpub.core.errors import SzpubError
 from szpub.core.project import Project, find_project
 
@@ -41,8 +39,6 @@ def _languages(project: Project, chosen: list[str] | None) -> list[str]:
 def preflight(project: Project, languages: Iterable[str], *, release: bool = True) -> bool:
     """The checks ``szpub build`` runs first: prints the findings, True if the build may go on."""
     targets = [lang for lang in dict.fromkeys(languages) if lang != project.source_language]
-    if not release:  # the sphinx-build children inherit it: a draft shows missing messages untranslated
-        os.environ[DRAFT_ENV] = "1"
     if not targets:
         return True
     report = checks.run_checks(project, targets, release=release)

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING, Any
 
 from babel import Locale
-
-from szpub.catalogs.stale import DRAFT_ENV
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -25,8 +22,6 @@ def draft_mark(language: str | None) -> str:
 
 
 def on_config_inited(app: Sphinx, config: Any) -> None:
-    if os.environ.get(DRAFT_ENV):  # set by `szpub build --draft` for its sphinx-build children
-        config.szpub_draft = True
     if not config.szpub_draft:
         return
     mark = draft_mark(config.language)
