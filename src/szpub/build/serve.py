@@ -278,25 +278,16 @@ def passes(project: Project, changed: set[Path] | None) -> list[list[str]]:
 Report = Callable[[build.BuildResult], None]
 
 
-def rebuild(root: Path, changed: set[Path] | None, notices: Notices, report: Report) -> Project | None:
-    """Reads conf.py again, builds the HTML language by language (edited first) and tells the open pages.
-
-    A new ``Project`` each time: a preview runs for hours, and conf.py may have changed since the last.
-    """
-    try:
-        project = find_project(root)
-    except SzpubError as err:
-        notices.failed([str(err)])
-        return None
+def rebuild(project: Project, changed: set[Path] | None, notices: Notices, report: Report) -> None:
+    """Builds the HTML language by language (edited first) and tells the open pages."""
     for languages in passes(project, changed):
         result = build.build(project, build.plan(project, languages, ["html"]), listener=None)
         report(result)
         if not result.ok:
             notices.failed(_errors(result))
-            return project
+            return
         if result.published or notices.errors:
             notices.published(l10n.folder_name(r.target.language) for r in result.results if r.status == "built")
-    return project
 
 
 def _errors(result: build.BuildResult) -> list[str]:
@@ -305,15 +296,23 @@ def _errors(result: build.BuildResult) -> list[str]:
 
 
 def watch(root: Path, notices: Notices, report: Report, stop: threading.Event) -> None:
-    """Builds the HTML of every language now and after each change of the sources, until ``stop`` is set."""
+    """Builds the HTML of every language now and after each change of the sources, until ``stop`` is set.
+
+    conf.py is read again for each build (a preview runs for hours, and it may have changed), and the
+    sources are watched before the build starts: a save during a build is the next build.
+    """
     watcher = Watcher(stop)
     changed: set[Path] | None = None
     while not stop.is_set():
-        project = rebuild(root, changed, notices, report)
-        if project is not None:
+        try:
+            project = find_project(root)
+        except SzpubError as err:
+            notices.failed([str(err)])
+            if not watcher.watching:  # conf.py is broken from the start: watch it until it is fixed
+                watcher.follow(((), root))
+        else:
             watcher.follow(_watched(project))
-        elif not watcher.watching:  # conf.py is broken from the start: watch it until it is fixed
-            watcher.follow(((), root))
+            rebuild(project, changed, notices, report)
         changed = watcher.next_change()
         if changed is None:
             return

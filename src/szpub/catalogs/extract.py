@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import subprocess
 import sys
 import tempfile
+import threading
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -79,8 +81,10 @@ def templates(project: Project) -> dict[str, Catalog]:
     found = extract_templates(project)
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("templates-*.json"):
-        old.unlink(missing_ok=True)
-    temporary = cached.with_suffix(".tmp")
+        if old != cached:
+            old.unlink(missing_ok=True)
+    # a name of its own: two szpub commands of one publication may extract at the same time
+    temporary = folder / f".{cached.name}.{os.getpid()}.{threading.get_ident()}.partial"
     temporary.write_text(json.dumps(_dump(found), ensure_ascii=False), encoding="utf-8")
     temporary.replace(cached)
     return found
