@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -236,6 +237,27 @@ def test_zh_hk_search_index_holds_the_words_readers_type(tmp_path: Path) -> None
         assert query in words, query
     page = (pub / "_build" / "site" / "zh-hk" / "index.html").read_text(encoding="utf-8")
     assert 'lang="zh-HK"' in page and "搜尋" in page
+
+
+@pytest.mark.slow
+def test_chinese_search_indexes_are_those_plain_sphinx_build_writes(tmp_path: Path) -> None:
+    """szpub restores jieba's dictionary from its cache, in the forkserver: the indexes must not differ."""
+    pub = copy_publication(tmp_path / "pub")
+    chinese = [language for language in ("zh_CN", "zh_HK") if (pub / "locales" / language).is_dir()]
+    cache = {"SZPUB_CACHE_DIR": str(tmp_path / "cache")}
+    for _ in range(2):  # the first build saves the cache, the second starts from it (restored before the fork)
+        for language in chinese:  # a change each: both rebuild
+            with (pub / "locales" / language / "LC_MESSAGES" / "talent.po").open("a", encoding="utf-8") as po:
+                po.write("\n")
+        proc = run_szpub(pub, "build", "--format", "html", *[f"--lang={lang}" for lang in chinese], env=cache)
+        assert proc.returncode == 0, proc.stderr
+    sphinx = Path(subprocess.sys.executable).with_name("sphinx-build")  # type: ignore[attr-defined]
+    for language in chinese:
+        out = tmp_path / f"plain-{language}"
+        command = [str(sphinx), "-q", "-c", ".", "-D", f"language={language}", "docs", str(out)]
+        subprocess.run(command, cwd=pub, check=True, capture_output=True, env={**os.environ, "PYTHONHASHSEED": "0"})
+        published = pub / "_build" / "site" / l10n.folder_name(language) / "searchindex.js"
+        assert published.read_bytes() == (out / "searchindex.js").read_bytes(), language
 
 
 def test_root_index_gives_the_script_its_browser_tags() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging as std_logging
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import sphinx
 from sphinx.search.zh import SearchChinese
@@ -44,10 +44,22 @@ class SearchChineseStemmed(SearchChinese):
     Sphinx 9.0.x ships ``english-stemmer.js`` for Chinese but ends language_data.js with
     ``window.Stemmer = ChineseStemmer``, a name nothing defines, so the search page throws. The same
     English stemmer the index uses (Snowball, as in Python) is inlined here under the right name.
+
+    For Traditional Chinese it also teaches jieba the words of the Simplified catalogs (``words``),
+    after Sphinx has loaded jieba's user dictionary: taught before, they would make that load's
+    result another than the one szpub's runner caches, and every Traditional build would load it again.
     """
 
-    js_stemmer_rawcode = ""
-    js_stemmer_code = _english_stemmer_js() or SearchChinese.js_stemmer_code
+    if SearchChinese.js_stemmer_rawcode and _english_stemmer_js() is not None:
+        js_stemmer_rawcode = ""
+        js_stemmer_code = _english_stemmer_js() or SearchChinese.js_stemmer_code
+    # (catalog folder, language) of the build under way, set at builder-inited; None: nothing to teach
+    teach_from: ClassVar[tuple[Path, str] | None] = None
+
+    def __init__(self, options: dict[str, str]) -> None:
+        super().__init__(options)
+        if self.teach_from is not None:
+            words.teach_jieba(*self.teach_from)
 
 
 def needs_stemmer_fix() -> bool:
@@ -132,8 +144,9 @@ def on_builder_inited(app: Sphinx) -> None:
             type="szpub",
             subtype="search",
         )
-    elif app.config.language.startswith("zh") and app.config.locale_dirs:  # Traditional: teach jieba its words
-        words.teach_jieba(Path(app.srcdir, app.config.locale_dirs[0]), app.config.language)
+    teach = app.config.language.startswith("zh") and app.config.locale_dirs and _has_jieba()
+    locales = Path(app.srcdir, app.config.locale_dirs[0]) if teach else None
+    SearchChineseStemmed.teach_from = (locales, app.config.language) if locales else None  # Traditional only
     builtin = _SPHINX_DIR / "locale" / app.config.language / "LC_MESSAGES" / "sphinx.js"
     if interface_catalogs(app) and not builtin.is_file():
         app.add_js_file("translations.js")  # Sphinx links it only when it finds a sphinx.js
@@ -152,7 +165,6 @@ def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
 
 def setup_search(app: Sphinx) -> None:
     quiet_jieba()
-    if needs_stemmer_fix():
-        app.add_search_language(SearchChineseStemmed)
+    app.add_search_language(SearchChineseStemmed)
     app.connect("builder-inited", on_builder_inited)
     app.connect("build-finished", on_build_finished)
