@@ -139,11 +139,13 @@ def size_of(publication: Path) -> dict[str, int]:
 def synthesize(dest: Path, factor: int) -> Path:
     """The release, ``factor`` times over: every section and its figures and catalog repeated.
 
-    Copy ``k`` of section ``s`` is the document ``s-kNN`` citing figures ``<id>_kNN``; its catalog is the
-    section's zh_CN catalog with the same renaming, so every copy is completely translated.
+    Copy ``k`` of section ``s`` is the document ``s-kNN`` citing figures ``<id>_kNN``; its catalogs are the
+    section's catalogs with the same renaming, so every copy's pages are translated. The copied figures'
+    labels are not in the publication catalogs: the scaling phases build drafts (the same work, marked).
     """
     copy_publication(dest)
-    docs, catalogs = dest / "docs", dest / "locales" / LANGUAGE / "LC_MESSAGES"
+    docs = dest / "docs"
+    folders = [dest / "locales" / language / "LC_MESSAGES" for language in LANGUAGES[1:]]
     index = docs / "index.md"
     sections = [doc for doc in sections_of(index) if doc != "appendix"]
     data = yaml.safe_load((docs / "figures.yaml").read_text(encoding="utf-8"))
@@ -154,8 +156,9 @@ def synthesize(dest: Path, factor: int) -> Path:
         for section in sections:
             rename = lambda text, s=suffix: _ROLE.sub(lambda m: f"{{{m[1]}}}`{m[2]}_{s}`", text)  # noqa: E731
             (docs / f"{section}-{suffix}.md").write_text(rename((docs / f"{section}.md").read_text("utf-8")), "utf-8")
-            po = catalogs / f"{section}.po"
-            (catalogs / f"{section}-{suffix}.po").write_text(rename(po.read_text("utf-8")), "utf-8")
+            for catalogs in folders:  # every translated language's catalog, renamed the same way
+                po = catalogs / f"{section}.po"
+                (catalogs / f"{section}-{suffix}.po").write_text(rename(po.read_text("utf-8")), "utf-8")
             copies.append(f"{section}-{suffix}")
         data["figures"] += [
             {**fact, "id": f"{fact['id']}_{suffix}", "section": f"{fact['section']}-{suffix}"} for fact in originals
@@ -313,8 +316,9 @@ def run(work: Path, factors: list[int], repeat: int, reload: bool = True) -> dic
     scaling = []
     for factor in factors:
         publication = synthesize(work / f"synthetic-{factor}x", factor)
-        name = f"szpub build, {factor}x, cold"
-        times = [measure(name, szpub, make_cold(publication), env) for _ in range(repeat if factor == 1 else 1)]
+        name = f"szpub build --draft, {factor}x, cold"
+        draft = [[*szpub[0], "--draft"]]
+        times = [measure(name, draft, make_cold(publication), env) for _ in range(repeat if factor == 1 else 1)]
         scaling.append({"factor": factor, **size_of(publication), **fastest(name, times)})
     live = reload_latency(work, env, repeat) if reload else []
     return {"phases": [fastest(name, runs[name]) for name in names], "scaling": scaling, "live_reload": live}

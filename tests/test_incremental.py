@@ -55,6 +55,13 @@ def published(root: Path) -> dict[str, str]:
     }
 
 
+def index_terms(searchindex: Path) -> set[str]:
+    """The words a search index holds, in its text and its titles."""
+    text = searchindex.read_text(encoding="utf-8")
+    data = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    return set(data["terms"]) | set(data["titleterms"])
+
+
 def empty_terms(searchindex: Path) -> list[str]:
     """Words the search index maps to no document (``"word":[]``): a cold build never writes one."""
     text = searchindex.read_text(encoding="utf-8")
@@ -104,3 +111,24 @@ def test_an_incremental_build_gives_the_bytes_of_a_cold_build(tmp_path: Path) ->
     assert {language: empty_terms(site / lang_folder(language) / "searchindex.js") for language in LANGUAGES} == {
         language: [] for language in LANGUAGES
     }
+
+
+@pytest.mark.slow
+def test_a_simplified_catalog_edit_reindexes_the_traditional_pages(tmp_path: Path) -> None:
+    """zh_HK's index is cut with words taught from the zh_CN catalogs: editing them alone must rebuild it."""
+    if "zh_HK" not in TARGETS:
+        pytest.skip("the publication has no zh_HK")
+    incremental = copy_publication(tmp_path / "incremental")
+    build_html(incremental)
+    index = incremental / "_build" / "site" / "zh-hk" / "searchindex.js"
+    # jieba cuts 大力發展 into 大力/發展 unless taught it: it is, while 大力发展 is in the zh_CN catalogs
+    assert "大力發展" in index_terms(index)
+    edit(incremental / "locales" / "zh_CN" / "LC_MESSAGES" / "diplomacy.po", "大力发展", "着力发展")
+
+    result = run_szpub(incremental, "build", "--format", "html")
+    assert result.returncode == 0, result.stderr
+    assert "zh_HK/html       up to date" not in result.stderr
+    cold = copy_sources(incremental, copy_publication(tmp_path / "cold"))
+    build_html(cold)
+    assert "大力發展" not in index_terms(index)
+    assert index.read_bytes() == (cold / "_build" / "site" / "zh-hk" / "searchindex.js").read_bytes()

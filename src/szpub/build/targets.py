@@ -405,6 +405,9 @@ def _fingerprint(project: Project, target: BuildTarget, tools: str) -> str:
     digest = hashlib.sha256(f"{target.key}\0{tools}\0{target.draft}\0".encode())
     _hash_files(digest, project.root, [project.root / "conf.py", *files_under(project.docs)])
     catalogs = files_under(project.locales / target.language)
+    source = l10n.word_source(target.language)
+    if source and target.format == "html":  # its search index learns the words of these catalogs
+        catalogs += files_under(project.locales / source)
     _hash_files(digest, project.root, [p for p in catalogs if p.suffix != ".mo"])
     return digest.hexdigest()
 

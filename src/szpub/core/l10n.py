@@ -76,6 +76,18 @@ def self_name(language: str) -> str:
 # The fewest integer digits that get a group separator, where a newsroom's style differs from CLDR's
 # (which groups from four digits in zh): Chinese newspapers write 8002家 but 12,345 and 1.2万.
 # conf.py's szpub_number_style overrides it per language: {"zh_CN": {"min_grouping_digits": 4}}.
+def word_source(language: str) -> str | None:
+    """The language whose catalogs this language's search index takes words from, None for most.
+
+    Traditional Chinese: jieba's dictionary is Simplified, so the words jieba finds in the zh_CN
+    catalogs are converted and taught to it (``sphinx_ext/words.py``). Those catalogs are then an
+    input of the Traditional HTML, and a change in them rebuilds it.
+    """
+    if parse_locale(language).language == "zh" and self_name(language) == "繁體中文":
+        return "zh_CN"
+    return None
+
+
 _MIN_GROUPING_DIGITS = {"zh": 5}
 
 

@@ -136,6 +136,7 @@ def translations_js(app: Sphinx) -> str | None:
 
 
 def on_builder_inited(app: Sphinx) -> None:
+    SearchChineseStemmed.teach_from = None  # set again below for a Traditional Chinese HTML build
     if app.builder.format != "html":
         return
     if app.config.language.startswith("zh") and not _has_jieba():
@@ -163,8 +164,23 @@ def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
         (static / "translations.js").write_text(content, encoding="utf-8")
 
 
+def on_env_get_outdated(app: Sphinx, env: Any, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
+    """Every page again when the words taught to jieba changed: each page's index entries depend on them.
+
+    Sphinx re-indexes only the pages it reads; without this a zh_CN catalog edit left the zh_HK index
+    cut with the old words until a cold build.
+    """
+    if SearchChineseStemmed.teach_from is None:
+        return []
+    digest = words.source_digest(*SearchChineseStemmed.teach_from)
+    previous = getattr(env, "szpub_words_digest", None)
+    env.szpub_words_digest = digest
+    return sorted(env.found_docs) if previous not in (None, digest) else []
+
+
 def setup_search(app: Sphinx) -> None:
     quiet_jieba()
     app.add_search_language(SearchChineseStemmed)
     app.connect("builder-inited", on_builder_inited)
+    app.connect("env-get-outdated", on_env_get_outdated)
     app.connect("build-finished", on_build_finished)

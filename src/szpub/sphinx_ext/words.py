@@ -14,15 +14,15 @@ if TYPE_CHECKING:
 # the zh_CN pages, 56 had no Traditional counterpart in the zh_HK index (外資企業 was cut into 外資/企業, so
 # the query 外資企業, which the browser does not segment, found nothing); with the words below, 13 (the
 # term list's HK forms and single characters).
-SOURCE = "zh_CN"
 
 
 def traditional_words(locales: Path, language: str) -> list[str]:
     """The multi-character words jieba finds in the Simplified catalogs, converted by OpenCC (s2hk, s2twp)."""
-    locale = l10n.parse_locale(language)
-    folder = locales / SOURCE / "LC_MESSAGES"
-    if locale.language != "zh" or l10n.self_name(language) != "繁體中文" or not folder.is_dir():
+    source = l10n.word_source(language)
+    folder = locales / str(source) / "LC_MESSAGES"
+    if source is None or not folder.is_dir():
         return []
+    locale = l10n.parse_locale(language)
     import jieba
     import opencc
 
@@ -40,3 +40,15 @@ def teach_jieba(locales: Path, language: str) -> int:
     for word in found:
         jieba.add_word(word)
     return len(found)
+
+
+def source_digest(locales: Path, language: str) -> str:
+    """A hash of the catalogs ``traditional_words`` reads: when it changes, every page is indexed again."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    source = l10n.word_source(language)
+    if source is not None:
+        for po in sorted((locales / source / "LC_MESSAGES").glob("*.po")):
+            digest.update(po.name.encode() + b"\0" + po.read_bytes())
+    return digest.hexdigest()
