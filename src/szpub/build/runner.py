@@ -1,9 +1,11 @@
 """Runs sphinx-build for ``szpub build``: started warm, with the Chinese search dictionary cached.
 
-Warm: a child forked from a server that has already imported Sphinx, MyST, szpub's extension and
-jieba (``multiprocessing``'s forkserver), instead of a new interpreter importing them again for every
-target (0.6-0.9 s each, measured). Each child is forked from the server, never from an earlier build,
-so every run starts from the same state a new process would.
+Warm: each run is a child forked from a zygote, a process that has already imported Sphinx, MyST,
+szpub's extension and jieba, instead of a new interpreter importing them again for every target
+(0.6-0.9 s each, measured). Each child is forked from the zygote, never from an earlier build, so
+every run starts from the state a new process would. (Not ``multiprocessing``'s forkserver: its
+children import the caller's ``__main__`` again, and a script calling ``build()`` without a
+``__main__`` guard deadlocked on the build lock.)
 
 Sphinx's Chinese search loads jieba's own main dictionary a second time as a "user dictionary"
 (``html_search_options['dict']`` defaults to it), which costs seconds on every HTML build. The state
@@ -17,23 +19,24 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import functools
 import hashlib
+import json
 import marshal
-import multiprocessing
-import multiprocessing.forkserver
 import os
+import select
+import signal
 import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+import traceback
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 CACHE_ENV = "SZPUB_CACHE_DIR"
 COLD_ENV = "SZPUB_COLD_START"  # set: every run is a new interpreter (to compare, or where fork is unsafe)
-# what every sphinx-build of a publication imports (python -X importtime): the server imports it once
+ZYGOTE = "--zygote"  # python -m szpub.build.runner --zygote: the process runs are forked from
+# what every sphinx-build of a publication imports (python -X importtime): the zygote imports it once
 _PRELOAD = (
     "sphinx.cmd.build",
     "sphinx.application",
@@ -45,83 +48,180 @@ _PRELOAD = (
     "szpub.sphinx_ext",
     "sphinx.search.zh",
 )
+# imported while a run sets up MyST and renders its pages (measured: 0.25 s of the 1.2 s of a warm run)
+_PRELOAD_AFTER = (
+    "myst_parser.parsers.sphinx_",
+    "myst_parser.mdit_to_docutils.sphinx_",
+    "myst_parser.sphinx_ext.directives",
+    "myst_parser.sphinx_ext.mathjax",
+    "myst_parser.sphinx_ext.myst_refs",
+    "jinja2.ext",
+    "docutils.languages.en",
+    "docutils.languages.zh_cn",
+    "docutils.languages.zh_tw",
+)
 
 
 def run_sphinx(argv: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """``sphinx-build ARGV`` with this environment, in a warm child; its output and exit status."""
-    if env.get(COLD_ENV) or os.environ.get(COLD_ENV):
-        command = [sys.executable, "-m", "szpub.build.runner", *argv]
-        return subprocess.run(
-            command, capture_output=True, text=True, errors="replace", env=env, stdin=subprocess.DEVNULL, check=False
-        )
-    # a path, not an open file: the child is forked from the server and inherits none of this process's files
-    with tempfile.TemporaryDirectory(prefix="szpub-run-") as folder:
-        output = Path(folder) / "output"
-        child = _warm_context().Process(target=_child, args=(argv, env, str(Path.cwd()), str(output)))
-        child.start()
-        child.join()
-        text = output.read_text(encoding="utf-8", errors="replace") if output.is_file() else ""
-    code = child.exitcode if child.exitcode is not None else 1
-    return subprocess.CompletedProcess(["sphinx-build", *argv], code, text, "")
+    if not (env.get(COLD_ENV) or os.environ.get(COLD_ENV)):
+        with tempfile.TemporaryDirectory(prefix="szpub-run-") as folder:
+            output = Path(folder) / "output"
+            request = {"argv": argv, "env": env, "cwd": str(Path.cwd()), "output": str(output)}
+            code = _zygote().run(request)
+            if output.is_file():  # else no child ever started (the zygote could not): a new interpreter
+                text = output.read_text(encoding="utf-8", errors="replace")
+                return subprocess.CompletedProcess(["sphinx-build", *argv], code, text, "")
+    command = [sys.executable, "-m", "szpub.build.runner", *argv]
+    return subprocess.run(
+        command, capture_output=True, text=True, errors="replace", env=env, stdin=subprocess.DEVNULL, check=False
+    )
 
 
 def warm_up() -> None:
-    """Starts the forkserver in the background, so that its imports overlap other work (the checks)."""
+    """Starts the zygote now, so that its imports overlap other work (the checks before a build)."""
     if not os.environ.get(COLD_ENV):
-        threading.Thread(target=_warm_context, name="szpub-warm-up", daemon=True).start()
+        _zygote()
 
 
+class _Zygote:
+    """The client side: one request line per run on the zygote's stdin, one reply line per run back."""
+
+    def __init__(self) -> None:
+        # a new interpreter: the hash seed of every run (reproducible outputs) is fixed here
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "szpub.build.runner", ZYGOTE],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env={**os.environ, "PYTHONHASHSEED": "0"},
+        )  # fmt: skip
+        self._lock = threading.Lock()
+        self._waiting: dict[int, _Run] = {}
+        self._next = 0
+        threading.Thread(target=self._replies, name="szpub-zygote", daemon=True).start()
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def run(self, request: dict[str, Any]) -> int:
+        run = _Run()
+        with self._lock:
+            self._next += 1
+            ident = self._next
+            self._waiting[ident] = run
+            try:
+                _send(self.process.stdin, {**request, "id": ident})
+            except (BrokenPipeError, ValueError, OSError):  # the zygote is gone: this run fails
+                self._waiting.pop(ident)
+                return 1
+        run.done.wait()
+        with self._lock:
+            self._waiting.pop(ident, None)
+        return run.code
+
+    def _replies(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            reply = json.loads(line)
+            with self._lock:
+                run = self._waiting[reply["id"]]
+            run.code = int(reply["code"])
+            run.done.set()
+        with self._lock:  # the zygote is gone (killed, Ctrl-C): the runs it had fail, nothing waits forever
+            for run in self._waiting.values():
+                run.done.set()
+
+    def close(self) -> None:
+        """Lets the zygote finish its runs and exit, and waits for it (its CPU time then counts in ours)."""
+        with contextlib.suppress(OSError):
+            assert self.process.stdin is not None
+            self.process.stdin.close()
+        self.process.wait()
+
+
+class _Run:
+    """One run's reply: set when the zygote reports its exit status (1 if the zygote died first)."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.code = 1
+
+
+def _send(stream: IO[bytes] | None, message: dict[str, Any]) -> None:
+    assert stream is not None
+    stream.write(json.dumps(message).encode() + b"\n")
+    stream.flush()
+
+
+_current: _Zygote | None = None
 _starting = threading.Lock()
 
 
-def _warm_context() -> Any:
-    """The forkserver, started once per szpub process with a fixed hash seed (reproducible outputs)."""
+def _zygote() -> _Zygote:
+    """This process's zygote, started on first use and again if it died (a preview runs for hours)."""
+    global _current
     with _starting:
-        return _start_forkserver()
+        if _current is None or not _current.alive:
+            _current = _Zygote()
+            atexit.register(_current.close)
+        return _current
 
 
-@functools.cache
-def _start_forkserver() -> Any:
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["szpub.build.warm"])
-    with _environ(PYTHONHASHSEED="0"):  # the server is a new interpreter: it takes the seed from here
-        multiprocessing.forkserver.ensure_running()
-    # At exit, stop the server and wait for it: no process outlives szpub, and the CPU time of the server
-    # and its runs counts in szpub's own (``time``, getrusage), as a child process's does. Private, but
-    # there since Python 3.7 and what CPython's own tests call.
-    stop = getattr(multiprocessing.forkserver._forkserver, "_stop", None)
-    if stop is not None:
-        atexit.register(stop)
-    return context
+def serve_zygote() -> None:
+    """The zygote's loop: preload, then fork a child per request line and reply with its exit status."""
+    # Ctrl-C reaches the whole process group: the runs stop, szpub stops, and the zygote ends when szpub
+    # closes its requests, not with a traceback of its own
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    preload()
+    children: dict[int, int] = {}  # pid -> run id
+    pending = b""
+    reading = True
+    while reading or children:
+        ready, _, _ = select.select([0] if reading else [], [], [], 0.02)
+        if ready:
+            data = os.read(0, 1 << 16)
+            reading = bool(data)
+            pending += data
+            while b"\n" in pending:
+                line, pending = pending.split(b"\n", 1)
+                request = json.loads(line)
+                pid = os.fork()
+                if pid == 0:
+                    _run_child(request)
+                children[pid] = request["id"]
+        while children:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+            if pid == 0:
+                break
+            if pid in children:
+                reply = {"id": children.pop(pid), "code": os.waitstatus_to_exitcode(status)}
+                os.write(1, json.dumps(reply).encode() + b"\n")
 
 
-@contextlib.contextmanager
-def _environ(**values: str) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
+def _run_child(request: dict[str, Any]) -> None:
+    """In the forked child: the run's environment, folder and output file, then Sphinx; never returns."""
+    code = 1
     try:
-        yield
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        os.environ.clear()
+        os.environ.update(request["env"])
+        os.chdir(str(request["cwd"]))
+        sink = os.open(str(request["output"]), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)  # as stdin=DEVNULL: nothing may wait for input, nor read the zygote's requests
+        for stream in (1, 2):  # nor write into its replies
+            os.dup2(sink, stream)
+        os.close(sink)
+        os.close(null)
+        code = main(list(request["argv"]))
+    except SystemExit as exit_:
+        code = exit_.code if isinstance(exit_.code, int) else 1
+    except BaseException:
+        traceback.print_exc()
     finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
-def _child(argv: list[str], env: dict[str, str], cwd: str, output: str) -> None:
-    """In the forked child: the run's environment and folder, stdout and stderr into ``output``, then Sphinx."""
-    os.environ.clear()
-    os.environ.update(env)
-    os.chdir(cwd)
-    sink = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    for stream in (1, 2):
-        os.dup2(sink, stream)
-    os.close(sink)
-    code = main(argv)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    sys.exit(code)
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(code)
 
 
 def _cache_folder() -> Path:
@@ -197,7 +297,7 @@ def _install_dictionary_cache() -> None:
 
         cache = _cache_file(dictionary)
         if cache == _preloaded:
-            return  # the forkserver restored this very load's result before forking this run
+            return  # the zygote restored this very load's result before forking this run
         # Words taught before the load are part of the state the cache would replace or save: a restore
         # would drop them, a save would hand them to other builds.
         if jieba.dt.initialized:
@@ -227,17 +327,22 @@ def _import_jieba_without_pkg_resources() -> None:
             del sys.modules["pkg_resources"]
 
 
-_preloaded: Path | None = None  # the dictionary cache the forkserver restored: every child starts with it
+_preloaded: Path | None = None  # the dictionary cache the zygote restored: every child starts with it
 
 
 def preload() -> None:
-    """What the forkserver does before forking any run (``szpub.build.warm`` calls it): imports, jieba's state."""
+    """What the zygote does before forking any run: the imports, and jieba's state restored."""
     import importlib
 
     global _preloaded
     _import_jieba_without_pkg_resources()
     for module in _PRELOAD:
         with contextlib.suppress(ImportError):  # jieba, and so sphinx.search.zh, are optional
+            importlib.import_module(module)
+    from sphinx.application import builtin_extensions  # every run sets them all up: linkcheck, epub, themes...
+
+    for module in (*builtin_extensions, *_PRELOAD_AFTER):
+        with contextlib.suppress(ImportError):
             importlib.import_module(module)
     zh = sys.modules.get("sphinx.search.zh")
     dictionary = getattr(zh, "JIEBA_DEFAULT_DICT", "")
@@ -256,4 +361,7 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    if sys.argv[1:] == [ZYGOTE]:
+        serve_zygote()
+    else:
+        sys.exit(main(sys.argv[1:]))

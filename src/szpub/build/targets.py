@@ -166,8 +166,11 @@ def _build_locked(project: Project, targets: list[BuildTarget], jobs: int, liste
     order = sorted(targets, key=lambda t: (t.format != "pdf", t.language == project.source_language))
     for target in order:
         notify(TargetEvent(target, "queued"))
-    with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
+    pool = ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1)
+    try:
         done = dict(zip(order, pool.map(lambda t: _run_notified(project, t, notify), order), strict=True))
+    finally:  # Ctrl-C: the targets under way stop with their children, the queued ones never start
+        pool.shutdown(wait=True, cancel_futures=True)
     result = BuildResult([done[target] for target in targets])
     if result.ok and (_published_stamps(project) != _current_stamps(project) or not project.site.is_dir()):
         result.published = publish(project)

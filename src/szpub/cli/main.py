@@ -135,6 +135,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args))
     except SzpubError as err:  # the user's input: one line saying where and what, no traceback
         return _fail(str(err))
+    except KeyboardInterrupt:  # Ctrl-C: a build publishes only when all its targets succeeded
+        print("szpub: interrupted; nothing more was published", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":
