@@ -248,3 +248,31 @@ def test_two_builds_at_once_both_succeed(small: Path) -> None:
     assert [code for code, _ in results] == [0, 0], results
     assert any("waiting for another szpub build" in err for _, (_, err) in results), results
     assert NEW in english_page(small)
+
+
+@pytest.mark.slow
+def test_what_the_checks_never_saw_is_checked_before_a_build_publishes(tmp_path: Path) -> None:
+    """Targets built without the checks (szpub serve, the build API) are up to date, not checked."""
+    from conftest import copy_publication
+    from szpub.build import targets as build
+    from szpub.core.project import find_project
+
+    root = copy_publication(tmp_path / "pub")
+    catalog = root / "locales" / "zh_CN" / "LC_MESSAGES" / "talent.po"
+    original = catalog.read_text(encoding="utf-8")
+    catalog.write_text(original.replace("，", ",", 1), encoding="utf-8")  # a [punctuation] error
+    project = find_project(root)
+    assert build.build(project, build.plan(project, None, ["html"])).ok  # as the preview builds: no checks
+
+    result = run_szpub(root, "build", "--format", "html")
+    assert result.returncode == 1
+    assert re.search(r"locales/zh_CN/LC_MESSAGES/talent\.po:\d+: \[punctuation\]", result.stderr), result.stderr
+
+    catalog.write_text(original, encoding="utf-8")
+    assert run_szpub(root, "build", "--format", "html").returncode == 0
+    # the glossary is in no target's inputs, but in the checks': a term every page breaks is an error
+    with (root / "locales" / "glossary.csv").open("a", encoding="utf-8") as glossary:
+        glossary.write("Shenzhen,深圳市,standard\n")
+    result = run_szpub(root, "build", "--format", "html")
+    assert result.returncode == 1
+    assert "[glossary] glossary: 'Shenzhen' is translated as '深圳市'" in result.stderr

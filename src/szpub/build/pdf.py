@@ -56,7 +56,9 @@ def make_pdf(pdf: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]
             continue  # and one pass more, to see that latexmk's last pass changed nothing
         log = pdf.with_suffix(".log").read_text(encoding="utf-8", errors="replace")
         if _cross_references(pdf) == before and not _RERUN.search(log) and pdf.is_file():
-            break
+            return _joined(runs)
+    else:  # references that never settle: latexmk decides (and fails the build if they still do not)
+        runs.append(_latexmk(pdf.parent, env))
     return _joined(runs)
 
 

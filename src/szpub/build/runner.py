@@ -59,6 +59,7 @@ _PRELOAD_AFTER = (
     "docutils.languages.en",
     "docutils.languages.zh_cn",
     "docutils.languages.zh_tw",
+    "ctypes",  # each child's prctl
 )
 
 
@@ -67,7 +68,7 @@ def run_sphinx(argv: list[str], env: dict[str, str]) -> subprocess.CompletedProc
     if not (env.get(COLD_ENV) or os.environ.get(COLD_ENV)):
         with tempfile.TemporaryDirectory(prefix="szpub-run-") as folder:
             output = Path(folder) / "output"
-            request = {"argv": argv, "env": env, "cwd": str(Path.cwd()), "output": str(output)}
+            request = {"argv": argv, "env": env, "cwd": _cwd(), "output": str(output)}
             code = _zygote().run(request)
             if output.is_file():  # else no child ever started (the zygote could not): a new interpreter
                 text = output.read_text(encoding="utf-8", errors="replace")
@@ -76,6 +77,14 @@ def run_sphinx(argv: list[str], env: dict[str, str]) -> subprocess.CompletedProc
     return subprocess.run(
         command, capture_output=True, text=True, errors="replace", env=env, stdin=subprocess.DEVNULL, check=False
     )
+
+
+def _cwd() -> str:
+    """The folder runs start in; "/" when it has been deleted (a preview outliving its checkout: paths are absolute)."""
+    try:
+        return str(Path.cwd())
+    except FileNotFoundError:
+        return "/"
 
 
 def warm_up() -> None:
@@ -88,6 +97,7 @@ class _Zygote:
     """The client side: one request line per run on the zygote's stdin, one reply line per run back."""
 
     def __init__(self) -> None:
+        self.replied = False  # a zygote that dies before its first reply cannot start: runs go cold
         # a new interpreter: the hash seed of every run (reproducible outputs) is fixed here
         self.process = subprocess.Popen(
             [sys.executable, "-m", "szpub.build.runner", ZYGOTE],
@@ -120,15 +130,23 @@ class _Zygote:
 
     def _replies(self) -> None:
         assert self.process.stdout is not None
-        for line in self.process.stdout:
-            reply = json.loads(line)
+        try:
+            for line in self.process.stdout:
+                try:
+                    reply = json.loads(line)
+                    ident, code = int(reply["id"]), int(reply["code"])
+                except (ValueError, KeyError, TypeError):
+                    continue  # not a reply (the zygote writes nothing else there, but never hang on it)
+                self.replied = True
+                with self._lock:
+                    run = self._waiting.get(ident)
+                if run is not None:
+                    run.code = code
+                    run.done.set()
+        finally:  # the zygote is gone (killed, Ctrl-C): the runs it had fail, nothing waits forever
             with self._lock:
-                run = self._waiting[reply["id"]]
-            run.code = int(reply["code"])
-            run.done.set()
-        with self._lock:  # the zygote is gone (killed, Ctrl-C): the runs it had fail, nothing waits forever
-            for run in self._waiting.values():
-                run.done.set()
+                for run in self._waiting.values():
+                    run.done.set()
 
     def close(self) -> None:
         """Lets the zygote finish its runs and exit, and waits for it (its CPU time then counts in ours)."""
@@ -160,7 +178,7 @@ def _zygote() -> _Zygote:
     """This process's zygote, started on first use and again if it died (a preview runs for hours)."""
     global _current
     with _starting:
-        if _current is None or not _current.alive:
+        if _current is None or (not _current.alive and _current.replied):
             _current = _Zygote()
             atexit.register(_current.close)
         return _current
@@ -171,12 +189,15 @@ def serve_zygote() -> None:
     # Ctrl-C reaches the whole process group: the runs stop, szpub stops, and the zygote ends when szpub
     # closes its requests, not with a traceback of its own
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    replies = os.dup(1)  # the reply pipe; fd 1 becomes stderr, so that nothing printed can corrupt it
+    os.dup2(2, 1)
     preload()
     children: dict[int, int] = {}  # pid -> run id
     pending = b""
     reading = True
     while reading or children:
-        ready, _, _ = select.select([0] if reading else [], [], [], 0.02)
+        # idle (a preview between saves): wait for a request; with runs under way, poll for their ends
+        ready, _, _ = select.select([0] if reading else [], [], [], 0.02 if children else None)
         if ready:
             data = os.read(0, 1 << 16)
             reading = bool(data)
@@ -194,14 +215,17 @@ def serve_zygote() -> None:
                 break
             if pid in children:
                 reply = {"id": children.pop(pid), "code": os.waitstatus_to_exitcode(status)}
-                os.write(1, json.dumps(reply).encode() + b"\n")
+                with contextlib.suppress(BrokenPipeError):  # szpub is gone (killed): nobody to tell
+                    os.write(replies, json.dumps(reply).encode() + b"\n")
 
 
 def _run_child(request: dict[str, Any]) -> None:
     """In the forked child: the run's environment, folder and output file, then Sphinx; never returns."""
     code = 1
     try:
+        _die_with_parent()  # the zygote killed: its runs stop too, none writes on unseen
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        sys.argv = ["sphinx-build", *request["argv"]]  # what conf.py sees, as in a new process
         os.environ.clear()
         os.environ.update(request["env"])
         os.chdir(str(request["cwd"]))
@@ -213,8 +237,11 @@ def _run_child(request: dict[str, Any]) -> None:
         os.close(sink)
         os.close(null)
         code = main(list(request["argv"]))
-    except SystemExit as exit_:
-        code = exit_.code if isinstance(exit_.code, int) else 1
+    except SystemExit as exit_:  # as the interpreter maps it: None is 0, a message is printed and 1
+        if exit_.code is None or isinstance(exit_.code, int):
+            code = exit_.code or 0
+        else:
+            sys.stderr.write(f"{exit_.code}\n")
     except BaseException:
         traceback.print_exc()
     finally:
@@ -222,6 +249,16 @@ def _run_child(request: dict[str, Any]) -> None:
             sys.stdout.flush()
             sys.stderr.flush()
         os._exit(code)
+
+
+def _die_with_parent() -> None:
+    """Linux: SIGKILL this process when its parent (the zygote) dies (prctl PR_SET_PDEATHSIG)."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the zygote died before the call
+            os._exit(1)
 
 
 def _cache_folder() -> Path:
@@ -240,20 +277,31 @@ def _cache_file(dictionary: str) -> Path:
 
 
 def _restore(cache: Path) -> bool:
+    state = _read_state(cache)
+    if state is not None:
+        _install(state)
+    return state is not None
+
+
+def _read_state(cache: Path) -> tuple[Any, ...] | None:
+    try:
+        state = marshal.loads(cache.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    return tuple(state) if isinstance(state, tuple) and len(state) == 4 else None
+
+
+def _install(state: tuple[Any, ...]) -> None:
     import jieba
     from jieba import finalseg
 
-    try:
-        freq, total, tags, forced = marshal.loads(cache.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
-        return False
+    freq, total, tags, forced = state
     tokenizer = jieba.dt
     with tokenizer.lock:
         tokenizer.FREQ, tokenizer.total, tokenizer.initialized = freq, total, True
         tokenizer.user_word_tag_tab.update(tags)
     for word in forced:
         finalseg.add_force_split(word)
-    return True
 
 
 def _load_and_save(load: Any, dictionary: str, cache: Path) -> None:
@@ -296,8 +344,9 @@ def _install_dictionary_cache() -> None:
         import jieba
 
         cache = _cache_file(dictionary)
-        if cache == _preloaded:
-            return  # the zygote restored this very load's result before forking this run
+        if _preloaded is not None and _preloaded[0] == cache:
+            _install(_preloaded[1])  # the zygote read this very load's result before forking this run
+            return
         # Words taught before the load are part of the state the cache would replace or save: a restore
         # would drop them, a save would hand them to other builds.
         if jieba.dt.initialized:
@@ -327,7 +376,8 @@ def _import_jieba_without_pkg_resources() -> None:
             del sys.modules["pkg_resources"]
 
 
-_preloaded: Path | None = None  # the dictionary cache the zygote restored: every child starts with it
+# the dictionary cache the zygote read, and its state: installed in a run that loads that dictionary, in no other
+_preloaded: tuple[Path, tuple[Any, ...]] | None = None
 
 
 def preload() -> None:
@@ -348,8 +398,9 @@ def preload() -> None:
     dictionary = getattr(zh, "JIEBA_DEFAULT_DICT", "")
     if dictionary:
         cache = _cache_file(dictionary)
-        if cache.is_file() and _restore(cache):  # 0.45 s of marshal.loads, once instead of in each Chinese build
-            _preloaded = cache
+        state = _read_state(cache) if cache.is_file() else None  # 0.45 s of marshal.loads, once, not per run
+        if state is not None:
+            _preloaded = (cache, state)
 
 
 def main(argv: list[str]) -> int:

@@ -274,6 +274,32 @@ def out_of_date(project: Project, targets: list[BuildTarget]) -> list[BuildTarge
     ]
 
 
+def checks_passed(project: Project, language: str, release: bool) -> bool:
+    """Whether the pre-build checks passed on exactly these inputs of ``language`` (``record_checks_passed``)."""
+    recorded = _read_stamp(_checks_stamp(project, language)).get("fingerprint")
+    return recorded == _checks_fingerprint(project, language, release)
+
+
+def record_checks_passed(project: Project, languages: list[str], release: bool) -> None:
+    for language in languages:
+        stamp = _checks_stamp(project, language)
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomically(stamp, json.dumps({"fingerprint": _checks_fingerprint(project, language, release)}) + "\n")
+
+
+def _checks_stamp(project: Project, language: str) -> Path:
+    return project.build_dir / STATE_DIR / f"checks-{language}.json"
+
+
+def _checks_fingerprint(project: Project, language: str, release: bool) -> str:
+    """What the checks of a language read: conf.py, docs/, its catalogs, the glossaries beside them, szpub."""
+    digest = hashlib.sha256(f"checks\0{language}\0{release}\0{tools_fingerprint()}\0".encode())
+    shared = [path for path in sorted(project.locales.glob("*")) if path.is_file()]  # glossary.csv, terms-*.csv
+    catalogs = [path for path in files_under(project.locales / language) if path.suffix != ".mo"]
+    _hash_files(digest, project.root, [project.root / "conf.py", *files_under(project.docs), *shared, *catalogs])
+    return digest.hexdigest()
+
+
 def _is_current(project: Project, target: BuildTarget, recorded: dict[str, Any], fingerprint: str) -> bool:
     return recorded.get("fingerprint") == fingerprint and _output(project, target).is_file()
 

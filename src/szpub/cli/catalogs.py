@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from szpub.build import targets as build
 from szpub.catalogs import checks
 from szpub.catalogs import update as catalogs
 from szpub.catalogs.memory import load_memory, merge_glossaries
@@ -38,7 +39,9 @@ def _languages(project: Project, chosen: list[str] | None) -> list[str]:
 
 def preflight(project: Project, languages: Iterable[str], *, release: bool = True) -> bool:
     """The checks ``szpub build`` runs first: prints the findings, True if the build may go on."""
-    targets = [lang for lang in dict.fromkeys(languages) if lang != project.source_language]
+    languages = [lang for lang in dict.fromkeys(languages) if lang != project.source_language]
+    # a language whose checks passed on exactly these inputs passes them again: not run twice
+    targets = [lang for lang in languages if not build.checks_passed(project, lang, release)]
     if not targets:
         return True
     report = checks.run_checks(project, targets, release=release)
@@ -51,6 +54,8 @@ def preflight(project: Project, languages: Iterable[str], *, release: bool = Tru
         _explain_stale(language, [f for f in report.errors if f.check == "stale" and f"/{language}/" in f.message])
     if not report.ok:
         _fail(f"{len(report.errors)} translation error(s); nothing was built (see the translators' guide)")
+    else:
+        build.record_checks_passed(project, targets, release)
     return report.ok
 
 

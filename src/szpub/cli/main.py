@@ -21,11 +21,9 @@ from szpub.core.project import find_project
 def _build(args: argparse.Namespace) -> int:
     project = find_project(Path.cwd())
     targets = build.plan(project, args.lang, [args.format] if args.format else None, draft=args.draft)
-    # targets made of what their last successful build was made of passed these checks then: not again
-    pending = build.out_of_date(project, targets)
-    if pending:
+    if build.out_of_date(project, targets):
         runner.warm_up()  # Sphinx's imports, on the other core while the checks run
-    if not preflight(project, [target.language for target in pending], release=not args.draft):
+    if not preflight(project, [target.language for target in targets], release=not args.draft):
         return 1
     with Progress(sys.stderr) as progress:
         result = build.build(project, targets, jobs=args.jobs, listener=progress, on_wait=_print_waiting)

@@ -73,9 +73,6 @@ def self_name(language: str) -> str:
     return (locale.languages.get(locale.language) or language).capitalize()
 
 
-# The fewest integer digits that get a group separator, where a newsroom's style differs from CLDR's
-# (which groups from four digits in zh): Chinese newspapers write 8002家 but 12,345 and 1.2万.
-# conf.py's szpub_number_style overrides it per language: {"zh_CN": {"min_grouping_digits": 4}}.
 def word_source(language: str) -> str | None:
     """The language whose catalogs this language's search index takes words from, None for most.
 
@@ -88,6 +85,9 @@ def word_source(language: str) -> str | None:
     return None
 
 
+# The fewest integer digits that get a group separator, where a newsroom's style differs from CLDR's
+# (which groups from four digits in zh): Chinese newspapers write 8002家 but 12,345 and 1.2万.
+# conf.py's szpub_number_style overrides it per language: {"zh_CN": {"min_grouping_digits": 4}}.
 _MIN_GROUPING_DIGITS = {"zh": 5}
 
 

@@ -147,7 +147,9 @@ def on_builder_inited(app: Sphinx) -> None:
         )
     teach = app.config.language.startswith("zh") and app.config.locale_dirs and _has_jieba()
     locales = Path(app.srcdir, app.config.locale_dirs[0]) if teach else None
-    SearchChineseStemmed.teach_from = (locales, app.config.language) if locales else None  # Traditional only
+    # words.teach_jieba teaches Traditional Chinese only; add_search_language registers the class for every
+    # app of the process, so this is set (or cleared) at each HTML build's start
+    SearchChineseStemmed.teach_from = (locales, app.config.language) if locales else None
     builtin = _SPHINX_DIR / "locale" / app.config.language / "LC_MESSAGES" / "sphinx.js"
     if interface_catalogs(app) and not builtin.is_file():
         app.add_js_file("translations.js")  # Sphinx links it only when it finds a sphinx.js
