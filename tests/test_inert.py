@@ -126,6 +126,7 @@ def test_a_slug_that_is_a_path_is_refused(tmp_path: Path, slug: str) -> None:
 
 def test_spreadsheet_formulas_are_neutralised_and_numbers_kept() -> None:
     payloads = ["=HYPERLINK(\"http://evil\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+    payloads += ["\uff1dHYPERLINK(\"http://evil\")", "\uff0b1", "\uff0d1", "\uff20SUM(A1)"]  # full-width = + - @
     assert [spreadsheet_safe(p) for p in payloads] == ["'" + p for p in payloads]
     assert [spreadsheet_safe(v) for v in (-5, 86.6, "port", "R&D")] == [-5, 86.6, "port", "R&D"]
 

@@ -66,7 +66,8 @@ def figures_csv(rows: list[LocalizedFigure]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# and their full-width forms, which spreadsheets with East Asian input settings take as the same
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def spreadsheet_safe(cell: object) -> object:
