@@ -33,6 +33,7 @@ BAD_FIGURES = {
     "int key": "figures:\n  - 1: x\n",
     "complex key": "figures:\n  - ? [a, b]\n    : x\n",
     "not a mapping": "figures:\n  - just text\n",
+    "bidi override label": _FIGURE.format(value="1", period="2024", label='"up \u202e%51"'),
 }
 BOMB = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
     f"{n}: &{n} [{','.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi", strict=True)
@@ -227,7 +228,10 @@ def test_line_and_paragraph_separators_in_a_release_are_spaces(tmp_path: Path) -
     assert "Title in lines" in (tmp_path / "pub/conf.py").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize(("title", "paragraph", "line"), [("Ti\x00tle", "Text.", 2), ("Title", "A \x1b[31m red 5.", 8)])
+@pytest.mark.parametrize(
+    ("title", "paragraph", "line"),
+    [("Ti\x00tle", "Text.", 2), ("Title", "A \x1b[31m red 5.", 8), ("Up \u202e%6.68", "Text.", 2)],
+)
 def test_a_control_character_in_a_release_is_file_line(tmp_path: Path, title: str, paragraph: str, line: int) -> None:
     release = _release(tmp_path, title, paragraph)
     _check_fails_at(tmp_path, f"{release}:{line}: ", "ingest", str(release), "--out", str(tmp_path / "pub"))
@@ -238,3 +242,17 @@ def test_a_release_larger_than_any_press_release_is_refused_at_once(tmp_path: Pa
     """50 MB of 'word 5 ' ran szpub ingest --dry-run past 90 s at 900 MB (every 5 a drafted figure)."""
     release = _release(tmp_path, "Title", "word 5 " * 600_000)  # 4 MB
     _check_fails_at(tmp_path, f"{release}:1: ", "ingest", str(release), "--dry-run")
+
+
+def test_a_bidi_override_in_a_msgstr_is_refused_at_its_line(bad_root: Path) -> None:
+    """U+202E shows "增长%6.68" as "增长86.6%": a translation may not reorder what readers see."""
+    catalog = bad_root / "locales" / "zh_CN" / "LC_MESSAGES" / "talent.po"
+    saved = catalog.read_bytes()
+    try:
+        text = saved.decode("utf-8")
+        position = text.rstrip().rfind('"')
+        catalog.write_text(text[:position] + "\u202e68.6%" + text[position:], encoding="utf-8")
+        output = _check_fails_at(bad_root, "locales/zh_CN/LC_MESSAGES/talent.po:")
+        assert "bidirectional control character (U+202E)" in output
+    finally:
+        catalog.write_bytes(saved)

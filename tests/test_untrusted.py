@@ -87,6 +87,15 @@ def test_an_interface_msgstr_is_plain_text_with_the_msgids_placeholders(msgstr: 
     assert refusals("publication", "Search", msgstr)
 
 
+def test_bidi_controls_only_where_the_msgid_has_them() -> None:
+    assert refusals("talent", "Up 86.6%.", "增长\u202e%6.68。") == [
+        "a bidirectional control character (U+202E) that reorders what readers see: remove it"
+    ]
+    assert refusals("sphinx", "Search", "\u2067搜索\u2069")  # isolates too, in interface strings
+    assert refusals("talent", "a \u2067b\u2069", "甲 \u2067乙\u2069") == []  # the source's own
+    assert refusals("talent", "Up.", "增长\u200f。") == []  # the RLM mark right-to-left text needs
+
+
 def test_placeholders_must_match_exactly() -> None:
     assert refusals("sphinx", "© %(year)s %(source)s", "版权所有 © %(year)s %(source)s") == []
     assert refusals("sphinx", "© %(year)s %(source)s", "版权所有 © %(year)s") != []

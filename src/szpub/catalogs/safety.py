@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from szpub.core.markup import interface_problems, raw_html, shorten
+from szpub.core.markup import bidi_problem, interface_problems, raw_html, shorten
 
 # Every MyST syntax extension that makes more text markup (linkify needs an extra package; html_image and
 # html_admonition turn HTML into other tokens, and HTML is refused as it is).
@@ -162,4 +162,5 @@ def refusals(catalog: str, msgid: str, msgstr: str, *, besides_checks: bool = Fa
         if besides_checks and catalog in PLAIN_TEXT_CATALOGS:
             skip += tuple(mark for mark in TEMPLATE_MARKS if msgstr.count(mark) > msgid.count(mark))
         problems += interface_problems(msgid, msgstr, skip=skip)
-    return problems
+    bidi = bidi_problem(msgstr, msgid)
+    return [*problems, bidi] if bidi else problems

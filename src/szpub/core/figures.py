@@ -11,6 +11,7 @@ import yaml
 
 from szpub.core import l10n, mdtext, yamlfile
 from szpub.core.errors import SzpubError
+from szpub.core.markup import bidi_problem
 
 KINDS = ("count", "decimal", "percent", "amount")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -154,6 +155,8 @@ def _text_problem(text: str) -> str:
     """Why a label, unit or qualifier cannot be reader text on one line, or ''."""
     if _CONTROL.search(text):
         return "must be one line of text (no newline, tab or control character)"
+    if bidi_problem(text):
+        return "may not hold bidirectional control characters (U+202A-U+202E, U+2066-U+2069)"
     if len(text) > MAX_TEXT:
         return f"is longer than {MAX_TEXT} characters"
     return ""

@@ -54,6 +54,20 @@ def interface_problems(msgid: str, msgstr: str, *, skip: tuple[str, ...] = ()) -
     return problems
 
 
+# Embeddings, overrides and isolates (not the LRM/RLM marks that right-to-left text needs): they reorder
+# what a reader sees, so that "15%" can show as "%51" or a sentence say what its characters do not.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def bidi_problem(text: str, source: str = "") -> str:
+    """Why ``text`` may not be published for ``source``: bidirectional controls the source lacks, or ''."""
+    added = [c for c in dict.fromkeys(BIDI_CONTROLS.findall(text)) if text.count(c) > source.count(c)]
+    if not added:
+        return ""
+    names = ", ".join(f"U+{ord(c):04X}" for c in added)
+    return f"a bidirectional control character ({names}) that reorders what readers see: remove it"
+
+
 def inert(msgid: str, msgstr: str) -> bool:
     """Whether an interface msgstr may be shown for its msgid (for readers of catalogs outside Sphinx)."""
     return not raw_html(msgid, msgstr) and not interface_problems(msgid, msgstr)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from szpub.core.errors import SzpubError
+from szpub.core.markup import bidi_problem
 
 # Shenzhen's releases are dated in China Standard Time.
 RELEASE_TIMEZONE = dt.timezone(dt.timedelta(hours=8))
@@ -105,6 +106,9 @@ def _clean(line: str, number: int, path: Path) -> str:
     if control:
         character = f"U+{ord(control.group()):04X}"
         raise IngestError(f"{path}:{number}: a control character {character}: remove it from the release")
+    bidi = bidi_problem(line)
+    if bidi:
+        raise IngestError(f"{path}:{number}: {bidi}")
     return _SPACES.sub(" ", _INVISIBLE.sub("", line)).strip()
 
 
