@@ -132,7 +132,7 @@ def build(
     of the build it waits for).
     """
     with build_lock(project, on_wait):
-        return _build_locked(project, targets, jobs, listener)
+        return build_locked(project, targets, jobs, listener)
 
 
 @contextlib.contextmanager
@@ -159,7 +159,10 @@ def build_lock(project: Project, on_wait: Callable[[int | None], None] | None = 
             fcntl.flock(file, fcntl.LOCK_UN)
 
 
-def _build_locked(project: Project, targets: list[BuildTarget], jobs: int, listener: Listener | None) -> BuildResult:
+def build_locked(
+    project: Project, targets: list[BuildTarget], jobs: int = 0, listener: Listener | None = None
+) -> BuildResult:
+    """``build`` for a caller that holds ``build_lock`` already (``szpub build``: its checks run under it too)."""
     notify = _serialized(listener)
     compile_catalogs(project, sorted({target.language for target in targets}))
     # longest first (PDF, then translated languages) so that the last one to finish is a short one

@@ -21,12 +21,14 @@ from szpub.core.project import find_project
 def _build(args: argparse.Namespace) -> int:
     project = find_project(Path.cwd())
     targets = build.plan(project, args.lang, [args.format] if args.format else None, draft=args.draft)
-    if build.out_of_date(project, targets):
-        runner.warm_up()  # Sphinx's imports, on the other core while the checks run
-    if not preflight(project, [target.language for target in targets], release=not args.draft):
-        return 1
-    with Progress(sys.stderr) as progress:
-        result = build.build(project, targets, jobs=args.jobs, listener=progress, on_wait=_print_waiting)
+    # one szpub build at a time, checks included: they write the templates cache and their stamps
+    with build.build_lock(project, _print_waiting):
+        if build.out_of_date(project, targets):
+            runner.warm_up()  # Sphinx's imports, on the other core while the checks run
+        if not preflight(project, [target.language for target in targets], release=not args.draft):
+            return 1
+        with Progress(sys.stderr) as progress:
+            result = build.build_locked(project, targets, jobs=args.jobs, listener=progress)
     for failed in result.failed:
         print(f"{failed.target.name} failed:", file=sys.stderr)
         print(_indent("\n".join(failed.errors)), file=sys.stderr)
