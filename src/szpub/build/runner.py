@@ -36,25 +36,19 @@ from typing import IO, Any
 CACHE_ENV = "SZPUB_CACHE_DIR"
 COLD_ENV = "SZPUB_COLD_START"  # set: every run is a new interpreter (to compare, or where fork is unsafe)
 ZYGOTE = "--zygote"  # python -m szpub.build.runner --zygote: the process runs are forked from
-# what every sphinx-build of a publication imports (python -X importtime): the zygote imports it once
+# what every sphinx-build of a publication imports (python -X importtime; the MyST, jinja2 and docutils
+# language modules measured 0.25 s of a warm run's 1.2 s): the zygote imports it once, with Sphinx's
+# builtin extensions (every run sets them all up: linkcheck, epub, themes...)
 _PRELOAD = (
     "sphinx.cmd.build",
-    "sphinx.application",
-    "sphinx.builders.html",
-    "sphinx.builders.latex",
-    "sphinx.builders.gettext",
-    "sphinx.search",
     "myst_parser.sphinx_ext.main",
-    "szpub.sphinx_ext",
-    "sphinx.search.zh",
-)
-# imported while a run sets up MyST and renders its pages (measured: 0.25 s of the 1.2 s of a warm run)
-_PRELOAD_AFTER = (
     "myst_parser.parsers.sphinx_",
     "myst_parser.mdit_to_docutils.sphinx_",
     "myst_parser.sphinx_ext.directives",
     "myst_parser.sphinx_ext.mathjax",
     "myst_parser.sphinx_ext.myst_refs",
+    "szpub.sphinx_ext",
+    "sphinx.search.zh",
     "jinja2.ext",
     "docutils.languages.en",
     "docutils.languages.zh_cn",
@@ -386,13 +380,10 @@ def preload() -> None:
 
     global _preloaded
     _import_jieba_without_pkg_resources()
-    for module in _PRELOAD:
-        with contextlib.suppress(ImportError):  # jieba, and so sphinx.search.zh, are optional
-            importlib.import_module(module)
-    from sphinx.application import builtin_extensions  # every run sets them all up: linkcheck, epub, themes...
+    from sphinx.application import builtin_extensions
 
-    for module in (*builtin_extensions, *_PRELOAD_AFTER):
-        with contextlib.suppress(ImportError):
+    for module in (*_PRELOAD, *builtin_extensions):
+        with contextlib.suppress(ImportError):  # jieba, and so sphinx.search.zh, are optional
             importlib.import_module(module)
     zh = sys.modules.get("sphinx.search.zh")
     dictionary = getattr(zh, "JIEBA_DEFAULT_DICT", "")

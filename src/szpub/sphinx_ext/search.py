@@ -23,7 +23,6 @@ logger = logging.getLogger(__name__)
 _SPHINX_DIR = Path(sphinx.__file__).parent
 _JS_PREFIX = "Documentation.addTranslations("
 INTERFACE = "sphinx"  # the catalog of the theme's and Sphinx's strings
-# gettext's plural grammar, as characters: n, digits, operators, ?:, parentheses (no other name, no quote)
 
 
 def _english_stemmer_js() -> str | None:
@@ -38,6 +37,14 @@ def _english_stemmer_js() -> str | None:
     return "\n".join([*(file.read_text(encoding="utf-8") for file in files), "window.Stemmer = EnglishStemmer;"])
 
 
+_STEMMER_JS = _english_stemmer_js()
+
+
+def needs_stemmer_fix() -> bool:
+    """Whether Sphinx's Chinese search loads a Snowball stemmer file (the 9.0 layout) that szpub can inline."""
+    return bool(SearchChinese.js_stemmer_rawcode) and _STEMMER_JS is not None
+
+
 class SearchChineseStemmed(SearchChinese):
     """Sphinx's Chinese search (jieba words, English-stemmed Latin words) with a browser stemmer that exists.
 
@@ -50,9 +57,9 @@ class SearchChineseStemmed(SearchChinese):
     result another than the one szpub's runner caches, and every Traditional build would load it again.
     """
 
-    if SearchChinese.js_stemmer_rawcode and _english_stemmer_js() is not None:
+    if needs_stemmer_fix():
         js_stemmer_rawcode = ""
-        js_stemmer_code = _english_stemmer_js() or SearchChinese.js_stemmer_code
+        js_stemmer_code = _STEMMER_JS or SearchChinese.js_stemmer_code
     # (catalog folder, language) of the build under way, set at builder-inited; None: nothing to teach
     teach_from: ClassVar[tuple[Path, str] | None] = None
 
@@ -60,11 +67,6 @@ class SearchChineseStemmed(SearchChinese):
         super().__init__(options)
         if self.teach_from is not None:
             words.teach_jieba(*self.teach_from)
-
-
-def needs_stemmer_fix() -> bool:
-    """Whether Sphinx's Chinese search loads a Snowball stemmer file (the 9.0 layout) that szpub can inline."""
-    return bool(SearchChinese.js_stemmer_rawcode) and _english_stemmer_js() is not None
 
 
 def quiet_jieba() -> None:

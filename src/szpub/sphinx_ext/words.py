@@ -19,9 +19,9 @@ if TYPE_CHECKING:
 def traditional_words(locales: Path, language: str) -> list[str]:
     """The multi-character words jieba finds in the Simplified catalogs, converted by OpenCC (s2hk, s2twp)."""
     source = l10n.word_source(language)
-    folder = locales / str(source) / "LC_MESSAGES"
-    if source is None or not folder.is_dir():
+    if source is None or not (locales / source / "LC_MESSAGES").is_dir():
         return []
+    folder = locales / source / "LC_MESSAGES"
     locale = l10n.parse_locale(language)
     import jieba
     import opencc
